@@ -1,0 +1,104 @@
+/**
+ * Configuration from the environment, validated once at start-up.
+ * Nothing else in the service reads process.env.
+ */
+import { z } from "zod";
+
+/** Documented development defaults; refused when NODE_ENV=production. */
+export const DEV_IDENTITY_SECRET = "kefu-dev-identity-secret";
+export const DEV_ADMIN_KEY = "kefu-dev-admin-key";
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const boolish = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default("127.0.0.1"),
+    DATA_DIR: z.string().min(1).default("./data"),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+      .optional(),
+    DATABASE_SCHEMA: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case SQL identifier")
+      .default("public"),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+    KEFU_IDENTITY_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+    KEFU_ADMIN_KEY: z.string().min(16, "must be at least 16 characters").optional(),
+    KEFU_SEED_ON_EMPTY: boolish.default(true),
+    KEFU_TF_BACKEND: z.enum(["auto", "tensorflow", "wasm", "cpu"]).default("auto"),
+    KEFU_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== "production") return;
+    if (!env.KEFU_IDENTITY_SECRET || env.KEFU_IDENTITY_SECRET === DEV_IDENTITY_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["KEFU_IDENTITY_SECRET"],
+        message: "must be set to a private value in production (the development default is refused)",
+      });
+    }
+    if (!env.KEFU_ADMIN_KEY || env.KEFU_ADMIN_KEY === DEV_ADMIN_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["KEFU_ADMIN_KEY"],
+        message: "must be set to a private value in production (the development default is refused)",
+      });
+    }
+  });
+
+export interface Config {
+  env: "development" | "production" | "test";
+  port: number;
+  host: string;
+  dataDir: string;
+  database:
+    | { kind: "pglite"; dataDir: string | null }
+    | { kind: "postgres"; url: string; schema: string; poolMax: number };
+  logLevel: (typeof LOG_LEVELS)[number];
+  identitySecret: string;
+  adminKey: string;
+  seedOnEmpty: boolean;
+  tfBackend: "auto" | "tensorflow" | "wasm" | "cpu";
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Validates an environment map (normally process.env) and returns the typed config, or throws ConfigError. */
+export function loadConfig(source: Record<string, string | undefined>): Config {
+  // Empty strings count as unset, as in most .env tooling.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "(env)"}: ${i.message}`));
+  }
+  const env = parsed.data;
+  return {
+    env: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    dataDir: env.DATA_DIR,
+    database: env.DATABASE_URL
+      ? { kind: "postgres", url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA, poolMax: env.DATABASE_POOL_MAX }
+      : { kind: "pglite", dataDir: `${env.DATA_DIR.replace(/\/+$/, "")}/pglite` },
+    logLevel: env.LOG_LEVEL,
+    identitySecret: env.KEFU_IDENTITY_SECRET ?? DEV_IDENTITY_SECRET,
+    adminKey: env.KEFU_ADMIN_KEY ?? DEV_ADMIN_KEY,
+    seedOnEmpty: env.KEFU_SEED_ON_EMPTY,
+    tfBackend: env.KEFU_TF_BACKEND,
+    shutdownTimeoutMs: env.KEFU_SHUTDOWN_TIMEOUT_MS,
+  };
+}

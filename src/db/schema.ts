@@ -1,0 +1,255 @@
+/**
+ * The one drizzle schema, shared by the embedded (PGlite) and server (pg) drivers.
+ * Money is stored as integer fen; timestamps with time zone.
+ */
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
+
+export interface PostalAddress {
+  name: string;
+  phone: string;
+  province: string;
+  city: string;
+  district: string;
+  detail: string;
+}
+
+export interface SizeChartRowJson {
+  size: string;
+  heightCm?: [number, number];
+  weightKg?: [number, number];
+  footLengthMm?: [number, number];
+  measurements?: Record<string, number>;
+}
+
+export const customers = pgTable("customers", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  phone: text("phone").notNull(),
+  email: text("email"),
+  /** 0 = regular; 1..3 = VIP levels (3 = highest). */
+  vipLevel: integer("vip_level").notNull().default(0),
+  /** Province-level region, e.g. 上海 or 广东. */
+  region: text("region").notNull(),
+  city: text("city").notNull(),
+  defaultAddress: jsonb("default_address").$type<PostalAddress>().notNull(),
+  createdAt: createdAt(),
+});
+
+export const products = pgTable("products", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  brand: text("brand").notNull(),
+  category: text("category").notNull(),
+  modelCodes: jsonb("model_codes").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+  priceFen: integer("price_fen").notNull(),
+  specs: jsonb("specs").$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
+  usageNotes: text("usage_notes").notNull().default(""),
+  sizeChart: jsonb("size_chart").$type<SizeChartRowJson[]>(),
+  warrantyMonths: integer("warranty_months").notNull().default(0),
+  noReasonReturn: boolean("no_reason_return").notNull().default(true),
+  tags: jsonb("tags").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+  imageUrl: text("image_url").notNull(),
+  createdAt: createdAt(),
+});
+
+export const productVariants = pgTable(
+  "product_variants",
+  {
+    sku: text("sku").primaryKey(),
+    productId: text("product_id")
+      .notNull()
+      .references(() => products.id, { onDelete: "cascade" }),
+    color: text("color"),
+    size: text("size"),
+    stock: integer("stock").notNull().default(0),
+  },
+  (t) => [index("product_variants_product_idx").on(t.productId)],
+);
+
+export const ORDER_STATUSES = [
+  "unpaid",
+  "paid",
+  "shipped",
+  "delivered",
+  "return_requested",
+  "refunding",
+  "refunded",
+  "cancelled",
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export const PAYMENT_METHODS = ["alipay", "wechat_pay", "bank_card", "huabei"] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
+export const orders = pgTable(
+  "orders",
+  {
+    /** The 16-digit order number shoppers see and type. */
+    id: text("id").primaryKey(),
+    customerId: text("customer_id")
+      .notNull()
+      .references(() => customers.id),
+    status: text("status").$type<OrderStatus>().notNull(),
+    itemsFen: integer("items_fen").notNull(),
+    shippingFen: integer("shipping_fen").notNull().default(0),
+    discountFen: integer("discount_fen").notNull().default(0),
+    totalFen: integer("total_fen").notNull(),
+    paymentMethod: text("payment_method").$type<PaymentMethod>(),
+    address: jsonb("address").$type<PostalAddress>().notNull(),
+    note: text("note"),
+    createdAt: createdAt(),
+    paidAt: timestamp("paid_at", { withTimezone: true }),
+    shippedAt: timestamp("shipped_at", { withTimezone: true }),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true }),
+    cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("orders_customer_idx").on(t.customerId, t.createdAt)],
+);
+
+export const orderItems = pgTable(
+  "order_items",
+  {
+    id: serial("id").primaryKey(),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    productId: text("product_id")
+      .notNull()
+      .references(() => products.id),
+    sku: text("sku").notNull(),
+    /** Snapshot of the product name at purchase time. */
+    name: text("name").notNull(),
+    color: text("color"),
+    size: text("size"),
+    quantity: integer("quantity").notNull(),
+    unitPriceFen: integer("unit_price_fen").notNull(),
+  },
+  (t) => [index("order_items_order_idx").on(t.orderId)],
+);
+
+export const SHIPMENT_STATUSES = ["in_transit", "out_for_delivery", "delivered", "returned"] as const;
+export type ShipmentStatus = (typeof SHIPMENT_STATUSES)[number];
+
+export const shipments = pgTable(
+  "shipments",
+  {
+    id: serial("id").primaryKey(),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    carrier: text("carrier").notNull(),
+    trackingNumber: text("tracking_number").notNull(),
+    status: text("status").$type<ShipmentStatus>().notNull(),
+    shippedAt: timestamp("shipped_at", { withTimezone: true }).notNull(),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("shipments_order_idx").on(t.orderId),
+    uniqueIndex("shipments_tracking_idx").on(t.trackingNumber),
+  ],
+);
+
+export const shipmentEvents = pgTable(
+  "shipment_events",
+  {
+    id: serial("id").primaryKey(),
+    shipmentId: integer("shipment_id")
+      .notNull()
+      .references(() => shipments.id, { onDelete: "cascade" }),
+    at: timestamp("at", { withTimezone: true }).notNull(),
+    location: text("location").notNull(),
+    description: text("description").notNull(),
+  },
+  (t) => [index("shipment_events_shipment_idx").on(t.shipmentId, t.at)],
+);
+
+export const REFUND_STATUSES = [
+  "requested",
+  "approved",
+  "returning",
+  "refunding",
+  "refunded",
+  "rejected",
+  "cancelled",
+] as const;
+export type RefundStatus = (typeof REFUND_STATUSES)[number];
+
+/** A refund, with or without a return of goods (退货退款 / 仅退款). */
+export const refunds = pgTable(
+  "refunds",
+  {
+    id: text("id").primaryKey(),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    orderItemId: integer("order_item_id").references(() => orderItems.id),
+    kind: text("kind").$type<"refund_only" | "return_refund">().notNull(),
+    status: text("status").$type<RefundStatus>().notNull(),
+    reason: text("reason").notNull(),
+    amountFen: integer("amount_fen").notNull(),
+    returnCarrier: text("return_carrier"),
+    returnTrackingNumber: text("return_tracking_number"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    refundedAt: timestamp("refunded_at", { withTimezone: true }),
+  },
+  (t) => [index("refunds_order_idx").on(t.orderId)],
+);
+
+export const CHANNELS = ["web", "app", "wechat", "api"] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const CONVERSATION_MODES = ["bot", "queued", "agent", "closed"] as const;
+export type ConversationMode = (typeof CONVERSATION_MODES)[number];
+
+export const conversations = pgTable(
+  "conversations",
+  {
+    id: text("id").primaryKey(),
+    customerId: text("customer_id").references(() => customers.id),
+    channel: text("channel").$type<Channel>().notNull(),
+    mode: text("mode").$type<ConversationMode>().notNull().default("bot"),
+    /** Page, product and order context the widget opened with. */
+    context: jsonb("context").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    closedAt: timestamp("closed_at", { withTimezone: true }),
+  },
+  (t) => [index("conversations_customer_idx").on(t.customerId, t.createdAt)],
+);
+
+export const MESSAGE_ROLES = ["user", "bot", "agent", "system"] as const;
+export type MessageRole = (typeof MESSAGE_ROLES)[number];
+
+/** Every turn of a conversation, in order; `seq` is dense per conversation. */
+export const messages = pgTable(
+  "messages",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    conversationId: text("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    role: text("role").$type<MessageRole>().notNull(),
+    /** The shopper's text, or the structured replies the bot/agent sent. */
+    body: jsonb("body").$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("messages_conversation_seq_idx").on(t.conversationId, t.seq)],
+);

@@ -1,0 +1,73 @@
+/** The Hono app: middleware, one sub-app per resource, the OpenAPI document and error rendering. */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import type { Clock } from "../context.js";
+import type { Database } from "../db/client.js";
+import type { Logger } from "../shared/logger.js";
+import type { AppEnv } from "./env.js";
+import { describeZodError, errorResponse, handleError } from "./errors.js";
+import { requestContext, requireAdmin } from "./middleware.js";
+import { adminShopRoutes } from "./routes/admin-shop.js";
+import { docsRoutes } from "./routes/docs.js";
+import { healthRoutes } from "./routes/health.js";
+import { mediaRoutes } from "./routes/media.js";
+import { identityRoutes } from "./routes/identity.js";
+
+export const MAX_BODY_BYTES = 16 * 1024;
+
+export interface AppDeps {
+  database: Pick<Database, "kind" | "db" | "ping">;
+  log: Logger;
+  clock: Clock;
+  adminKey: string;
+  identitySecret: string;
+  tfBackend: string;
+  version: string;
+}
+
+export function createApp(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        const { message, details } = describeZodError(result.error, result.target);
+        return errorResponse(c, "validation_failed", message, details);
+      }
+    },
+  });
+
+  app.use("*", requestContext({ db: deps.database.db, log: deps.log, clock: deps.clock }));
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => errorResponse(c, "payload_too_large", `request body is larger than ${MAX_BODY_BYTES} bytes`),
+    }),
+  );
+  app.use("/v1/admin/*", requireAdmin(deps.adminKey));
+
+  app.route("/", healthRoutes({ dbKind: deps.database.kind, ping: deps.database.ping, tfBackend: deps.tfBackend, version: deps.version }));
+  app.route("/", identityRoutes({ identitySecret: deps.identitySecret }));
+  app.route("/", adminShopRoutes());
+  app.route("/", mediaRoutes());
+  app.route("/", docsRoutes());
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "adminKey", {
+    type: "http",
+    scheme: "bearer",
+    description: "KEFU_ADMIN_KEY",
+  });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "kefu API",
+      version: deps.version,
+      description: "Customer-service bot for Chinese online shops. Errors always answer {error: {code, message, requestId}}.",
+    },
+  });
+
+  app.notFound((c) => errorResponse(c, "not_found", `no route for ${c.req.method} ${c.req.path}`));
+  app.onError(handleError);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,50 @@
+/** Cross-cutting middleware: request ids and logs, the per-request service context, admin auth. */
+import { randomUUID } from "node:crypto";
+import type { MiddlewareHandler } from "hono";
+import type { Actor, Clock } from "../context.js";
+import type { Db } from "../db/client.js";
+import { safeEqual } from "../identity/customer-token.js";
+import type { Logger } from "../shared/logger.js";
+import type { AppEnv } from "./env.js";
+import { errorResponse } from "./errors.js";
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * Gives each request an id (the caller's X-Request-Id when well-formed), a child logger,
+ * a system-actor service context, and one access-log line when it completes.
+ */
+export function requestContext(deps: { db: Db; log: Logger; clock: Clock }): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const incoming = c.req.header("x-request-id");
+    const requestId = incoming && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+    const log = deps.log.child({ requestId });
+    c.set("requestId", requestId);
+    c.set("log", log);
+    c.set("ctx", { actor: { kind: "system" }, db: deps.db, log, clock: deps.clock });
+    c.header("X-Request-Id", requestId);
+    const started = performance.now();
+    await next();
+    log.info(
+      { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10 },
+      "request",
+    );
+  };
+}
+
+/** Sets the actor of this request's service context. */
+export function setActor(c: { get: (k: "ctx") => AppEnv["Variables"]["ctx"]; set: (k: "ctx", v: AppEnv["Variables"]["ctx"]) => void }, actor: Actor) {
+  c.set("ctx", { ...c.get("ctx"), actor });
+}
+
+/** Requires `Authorization: Bearer <admin key>`; the comparison is constant-time. */
+export function requireAdmin(adminKey: string): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const header = c.req.header("authorization") ?? "";
+    const match = /^Bearer\s+(.+)$/i.exec(header);
+    if (!match) return errorResponse(c, "unauthorized", "admin routes need 'Authorization: Bearer <admin key>'");
+    if (!safeEqual(match[1]!.trim(), adminKey)) return errorResponse(c, "unauthorized", "the admin key is not valid");
+    setActor(c, { kind: "admin" });
+    await next();
+  };
+}

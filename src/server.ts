@@ -1,0 +1,75 @@
+/**
+ * The composition root: builds every dependency once from the config, starts the HTTP
+ * server, and shuts everything down in order.
+ */
+import { readFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { serve } from "@hono/node-server";
+import type { Config } from "./config/env.js";
+import { systemClock } from "./context.js";
+import { openDatabase, type Database } from "./db/client.js";
+import { createApp } from "./http/app.js";
+import { initTensorFlow } from "./ml/tf.js";
+import type { Logger } from "./shared/logger.js";
+import { isShopEmpty, seedDemoShop } from "./shop/demo/seed.js";
+
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
+).version;
+
+export interface RunningServer {
+  url: string;
+  database: Database;
+  /** Stops accepting connections, lets in-flight requests finish, then closes the database. */
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+  const started = performance.now();
+  const database = await openDatabase(config.database);
+  try {
+    await database.migrate();
+    if (database.kind === "pglite" && config.seedOnEmpty && (await isShopEmpty(database.db))) {
+      const counts = await seedDemoShop(database.db);
+      log.info({ counts }, "empty embedded database: demo shop loaded");
+    }
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  const tfBackend = await initTensorFlow(config.tfBackend, log);
+
+  const app = createApp({
+    database,
+    log,
+    clock: systemClock,
+    adminKey: config.adminKey,
+    identitySecret: config.identitySecret,
+    tfBackend,
+    version: VERSION,
+  });
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server));
+    s.once("error", reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  log.info({ url, db: database.kind, tfBackend, ms: Math.round(performance.now() - started) }, "kefu is listening");
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      clearTimeout(timer);
+      await database.close();
+      log.info("kefu stopped");
+    })());
+
+  return { url, database, close };
+}

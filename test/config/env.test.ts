@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, DEV_ADMIN_KEY, DEV_IDENTITY_SECRET, loadConfig } from "../../src/config/env.js";
+
+describe("configuration", () => {
+  it("has working defaults for development: embedded database under ./data, dev secrets", () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.database).toEqual({ kind: "pglite", dataDir: "./data/pglite" });
+    expect(config.identitySecret).toBe(DEV_IDENTITY_SECRET);
+    expect(config.adminKey).toBe(DEV_ADMIN_KEY);
+  });
+
+  it("uses PostgreSQL when DATABASE_URL is set", () => {
+    const config = loadConfig({ DATABASE_URL: "postgres://127.0.0.1:5432/test", DATABASE_SCHEMA: "shop_a" });
+    expect(config.database).toMatchObject({ kind: "postgres", url: "postgres://127.0.0.1:5432/test", schema: "shop_a" });
+  });
+
+  it("treats empty variables as unset", () => {
+    expect(loadConfig({ PORT: "", DATABASE_URL: "" }).database.kind).toBe("pglite");
+  });
+
+  it.each([
+    [{ PORT: "abc" }, "PORT"],
+    [{ PORT: "70000" }, "PORT"],
+    [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL"],
+    [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
+    [{ KEFU_ADMIN_KEY: "short" }, "KEFU_ADMIN_KEY"],
+    [{ DATABASE_SCHEMA: "Robert'); drop table" }, "DATABASE_SCHEMA"],
+  ])("rejects %o with a message naming %s", (env, name) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(name);
+  });
+
+  it("refuses to start in production without private secrets", () => {
+    expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(/KEFU_IDENTITY_SECRET[\s\S]*KEFU_ADMIN_KEY/);
+    expect(() =>
+      loadConfig({ NODE_ENV: "production", KEFU_IDENTITY_SECRET: DEV_IDENTITY_SECRET, KEFU_ADMIN_KEY: "a-real-admin-key-123" }),
+    ).toThrow(/KEFU_IDENTITY_SECRET/);
+  });
+
+  it("starts in production with private secrets", () => {
+    const config = loadConfig({
+      NODE_ENV: "production",
+      KEFU_IDENTITY_SECRET: "a-private-identity-secret",
+      KEFU_ADMIN_KEY: "a-private-admin-key-123",
+    });
+    expect(config.identitySecret).toBe("a-private-identity-secret");
+  });
+});
