@@ -11,6 +11,7 @@ import { systemClock } from "./context.js";
 import { openDatabase, type Database } from "./db/client.js";
 import { createApp } from "./http/app.js";
 import { initTensorFlow } from "./ml/tf.js";
+import { createNluService } from "./nlp/service.js";
 import type { Logger } from "./shared/logger.js";
 import { isShopEmpty, seedDemoShop } from "./shop/demo/seed.js";
 
@@ -39,6 +40,17 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     throw err;
   }
   const tfBackend = await initTensorFlow(config.tfBackend, log);
+  const nlu = await createNluService({
+    db: database.db,
+    modelsDir: config.modelsDir,
+    knowledgeDir: config.knowledgeDir,
+    dataDir: config.dataDir,
+    log,
+    watchMs: config.modelWatchMs,
+  }).catch(async (err: unknown) => {
+    await database.close();
+    throw err;
+  });
 
   const app = createApp({
     database,
@@ -48,6 +60,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     identitySecret: config.identitySecret,
     tfBackend,
     version: VERSION,
+    nlu,
   });
 
   const server = await new Promise<Server>((resolve, reject) => {
@@ -67,6 +80,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         server.closeIdleConnections();
       });
       clearTimeout(timer);
+      nlu.close();
       await database.close();
       log.info("kefu stopped");
     })());

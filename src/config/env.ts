@@ -35,6 +35,9 @@ const EnvSchema = z
     KEFU_SEED_ON_EMPTY: boolish.default(true),
     KEFU_TF_BACKEND: z.enum(["auto", "tensorflow", "wasm", "cpu"]).default("auto"),
     KEFU_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+    KEFU_MODELS_DIR: z.string().min(1).default("./models"),
+    KEFU_KNOWLEDGE_DIR: z.string().min(1).default("./knowledge"),
+    KEFU_MODEL_WATCH_MS: z.coerce.number().int().min(0).default(2_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== "production") return;
@@ -68,6 +71,10 @@ export interface Config {
   seedOnEmpty: boolean;
   tfBackend: "auto" | "tensorflow" | "wasm" | "cpu";
   shutdownTimeoutMs: number;
+  modelsDir: string;
+  knowledgeDir: string;
+  /** How often to look for a retrained model on disk; 0 turns watching off. */
+  modelWatchMs: number;
 }
 
 export class ConfigError extends Error {
@@ -100,5 +107,8 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     seedOnEmpty: env.KEFU_SEED_ON_EMPTY,
     tfBackend: env.KEFU_TF_BACKEND,
     shutdownTimeoutMs: env.KEFU_SHUTDOWN_TIMEOUT_MS,
+    modelsDir: env.KEFU_MODELS_DIR,
+    knowledgeDir: env.KEFU_KNOWLEDGE_DIR,
+    modelWatchMs: env.KEFU_MODEL_WATCH_MS,
   };
 }

@@ -56,6 +56,8 @@ export const products = pgTable("products", {
   brand: text("brand").notNull(),
   category: text("category").notNull(),
   modelCodes: jsonb("model_codes").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+  /** What shoppers call the product (空气炸锅, 炸锅): for recognising it in messages. */
+  aliases: jsonb("aliases").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
   priceFen: integer("price_fen").notNull(),
   specs: jsonb("specs").$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
   usageNotes: text("usage_notes").notNull().default(""),

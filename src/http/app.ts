@@ -3,6 +3,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import type { Clock } from "../context.js";
 import type { Database } from "../db/client.js";
+import type { NluService } from "../nlp/service.js";
 import type { Logger } from "../shared/logger.js";
 import type { AppEnv } from "./env.js";
 import { describeZodError, errorResponse, handleError } from "./errors.js";
@@ -11,6 +12,7 @@ import { adminShopRoutes } from "./routes/admin-shop.js";
 import { docsRoutes } from "./routes/docs.js";
 import { healthRoutes } from "./routes/health.js";
 import { mediaRoutes } from "./routes/media.js";
+import { nluRoutes } from "./routes/nlu.js";
 import { identityRoutes } from "./routes/identity.js";
 
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -23,6 +25,7 @@ export interface AppDeps {
   identitySecret: string;
   tfBackend: string;
   version: string;
+  nlu: NluService;
 }
 
 export function createApp(deps: AppDeps) {
@@ -48,6 +51,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", healthRoutes({ dbKind: deps.database.kind, ping: deps.database.ping, tfBackend: deps.tfBackend, version: deps.version }));
   app.route("/", identityRoutes({ identitySecret: deps.identitySecret }));
   app.route("/", adminShopRoutes());
+  app.route("/", nluRoutes({ nlu: deps.nlu }));
   app.route("/", mediaRoutes());
   app.route("/", docsRoutes());
 

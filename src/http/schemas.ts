@@ -105,6 +105,7 @@ export const ProductSchema = z
     brand: z.string(),
     category: z.string(),
     modelCodes: z.array(z.string()),
+    aliases: z.array(z.string()),
     priceFen: z.number().int(),
     specs: z.record(z.string(), z.string()),
     usageNotes: z.string(),

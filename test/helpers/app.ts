@@ -1,21 +1,40 @@
 /** Builds the HTTP app over a test database, with a silent logger and a fixed clock. */
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createApp } from "../../src/http/app.js";
 import type { Database } from "../../src/db/client.js";
+import { createNluService, type NluService } from "../../src/nlp/service.js";
 import { createLogger } from "../../src/shared/logger.js";
 import { DEMO_NOW } from "../../src/shop/demo/generate.js";
 
 export const TEST_ADMIN_KEY = "test-admin-key-0123456789";
 export const TEST_IDENTITY_SECRET = "test-identity-secret-0123456789";
 
-export function buildTestApp(database: Database) {
+const silent = createLogger("silent");
+
+/** The NLU over this database's catalogue, the repository's knowledge terms and committed model. */
+export async function buildTestNlu(database: Database): Promise<NluService> {
+  return createNluService({
+    db: database.db,
+    modelsDir: "models",
+    knowledgeDir: "knowledge",
+    dataDir: await mkdtemp(join(tmpdir(), "kefu-nlu-")),
+    log: silent,
+    watchMs: 0,
+  });
+}
+
+export async function buildTestApp(database: Database, nlu?: NluService) {
   return createApp({
     database,
-    log: createLogger("silent"),
+    log: silent,
     clock: { now: () => DEMO_NOW },
     adminKey: TEST_ADMIN_KEY,
     identitySecret: TEST_IDENTITY_SECRET,
     tfBackend: "cpu",
     version: "test",
+    nlu: nlu ?? (await buildTestNlu(database)),
   });
 }
 

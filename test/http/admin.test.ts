@@ -9,11 +9,11 @@ const demo = buildDemoShop();
 
 describe.each(testDrivers)("admin API on $name", (driver) => {
   let database: Database;
-  let app: ReturnType<typeof buildTestApp>;
+  let app: Awaited<ReturnType<typeof buildTestApp>>;
   beforeAll(async () => {
     database = await driver.open();
     await seedDemoShop(database.db);
-    app = buildTestApp(database);
+    app = await buildTestApp(database);
   });
   afterAll(async () => {
     await database?.close();

@@ -19,11 +19,11 @@ async function expectError(res: Response, status: number, code: string) {
 
 describe("error shapes", () => {
   let database: Database;
-  let app: ReturnType<typeof buildTestApp>;
+  let app: Awaited<ReturnType<typeof buildTestApp>>;
   beforeAll(async () => {
     database = await testDrivers[0]!.open();
     await seedDemoShop(database.db);
-    app = buildTestApp(database);
+    app = await buildTestApp(database);
   });
   afterAll(async () => {
     await database?.close();
@@ -97,7 +97,7 @@ describe("error shapes", () => {
 describe.each(testDrivers)("database failures on $name", (driver) => {
   it("answer 503 service_unavailable, not a hang or a 500", async () => {
     const database = await driver.open();
-    const app = buildTestApp(database);
+    const app = await buildTestApp(database);
     await database.close();
     const health = await app.request("/healthz");
     await expectError(health, 503, "service_unavailable");

@@ -33,11 +33,11 @@ describe("customer tokens", () => {
 
 describe.each(testDrivers)("POST /v1/identity/verify on $name", (driver) => {
   let database: Database;
-  let app: ReturnType<typeof buildTestApp>;
+  let app: Awaited<ReturnType<typeof buildTestApp>>;
   beforeAll(async () => {
     database = await driver.open();
     await seedDemoShop(database.db);
-    app = buildTestApp(database);
+    app = await buildTestApp(database);
   });
   afterAll(async () => {
     await database?.close();

@@ -5,10 +5,10 @@ import { testDrivers } from "../helpers/db.js";
 
 describe("API documentation and health", () => {
   let database: Database;
-  let app: ReturnType<typeof buildTestApp>;
+  let app: Awaited<ReturnType<typeof buildTestApp>>;
   beforeAll(async () => {
     database = await testDrivers[0]!.open();
-    app = buildTestApp(database);
+    app = await buildTestApp(database);
   });
   afterAll(async () => {
     await database?.close();

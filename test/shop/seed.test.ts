@@ -32,6 +32,10 @@ describe("demo shop generator", () => {
     }
   });
 
+  it("gives every product the names shoppers use for it", () => {
+    for (const p of rows.products) expect(p.aliases.length, p.id).toBeGreaterThan(0);
+  });
+
   it("has unique model codes and SKUs", () => {
     const codes = rows.products.flatMap((p) => p.modelCodes.map((c) => c.toUpperCase()));
     expect(new Set(codes).size).toBe(codes.length);

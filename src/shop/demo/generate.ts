@@ -3,6 +3,7 @@
  * Pure and deterministic: the same seed and anchor time always give the same data.
  */
 import type { OrderStatus, PaymentMethod, PostalAddress, RefundStatus, ShipmentStatus } from "../../db/schema.js";
+import { productAliases } from "./aliases.js";
 import { catalog } from "./catalog.js";
 import { demoCustomers, type DemoCustomer } from "./customers.js";
 import type { DemoProduct } from "./types.js";
@@ -32,6 +33,7 @@ export interface DemoRows {
     brand: string;
     category: string;
     modelCodes: string[];
+    aliases: string[];
     priceFen: number;
     specs: Record<string, string>;
     usageNotes: string;
@@ -213,6 +215,7 @@ function productRows(): Pick<DemoRows, "products" | "variants"> {
     brand: p.brand,
     category: p.category,
     modelCodes: p.modelCodes,
+    aliases: productAliases[p.id] ?? [],
     priceFen: p.priceFen,
     specs: p.specs,
     usageNotes: p.usageNotes,

@@ -1,0 +1,78 @@
+/** POST /v1/nlu/parse: what the bot understands of a message. POST /v1/admin/nlu/reload: pick up changes. */
+import { createRoute, z } from "@hono/zod-openapi";
+import type { NluService } from "../../nlp/service.js";
+import { ENTITY_TYPES } from "../../nlp/types.js";
+import { adminErrorResponses, createRouter, errorResponses } from "../openapi.js";
+
+const MAX_TEXT = 2000;
+
+const ParseRequest = z
+  .object({
+    text: z
+      .string()
+      .max(MAX_TEXT, `text must be at most ${MAX_TEXT} characters`)
+      .refine((t) => t.trim().length > 0, "text must not be empty")
+      .openapi({ example: "訂單2026111877967622到哪了？" }),
+  })
+  .openapi("ParseRequest");
+
+const Score = z.object({ name: z.string(), confidence: z.number() });
+
+const ParseResponse = z
+  .object({
+    text: z.string(),
+    normalized: z.string().openapi({ example: "订单2026111877967622到哪了?" }),
+    tokens: z.array(z.string()),
+    intent: Score.openapi({ description: "out_of_scope when the model is unsure; the ranking still shows its guesses" }),
+    ranking: z.array(Score).max(5),
+    entities: z.array(
+      z.object({
+        type: z.enum(ENTITY_TYPES),
+        value: z.union([z.string(), z.number()]),
+        text: z.string(),
+        start: z.number().int(),
+        end: z.number().int(),
+      }),
+    ),
+  })
+  .openapi("ParseResult");
+
+const parseRoute = createRoute({
+  method: "post",
+  path: "/v1/nlu/parse",
+  tags: ["nlu"],
+  summary: "Normalise, segment, extract entities and classify the intent of one message",
+  request: { body: { required: true, content: { "application/json": { schema: ParseRequest } } } },
+  responses: {
+    200: { description: "What the bot understood", content: { "application/json": { schema: ParseResponse } } },
+    ...errorResponses,
+  },
+});
+
+const reloadRoute = createRoute({
+  method: "post",
+  path: "/v1/admin/nlu/reload",
+  tags: ["admin"],
+  summary: "Regenerate the segmentation dictionary from products and knowledge, and load a retrained model",
+  security: [{ adminKey: [] }],
+  responses: {
+    200: {
+      description: "What was reloaded",
+      content: {
+        "application/json": {
+          schema: z.object({
+            dictionaryWords: z.number().int(),
+            model: z.object({ reloaded: z.boolean(), createdAt: z.string(), error: z.string().optional() }),
+          }),
+        },
+      },
+    },
+    ...adminErrorResponses,
+  },
+});
+
+export function nluRoutes(deps: { nlu: NluService }) {
+  return createRouter()
+    .openapi(parseRoute, (c) => c.json(deps.nlu.pipeline.parse(c.req.valid("json").text, c.get("ctx").clock.now()), 200))
+    .openapi(reloadRoute, async (c) => c.json(await deps.nlu.reload(), 200));
+}

@@ -1,0 +1,154 @@
+/**
+ * The intent model at serving time: a one-hidden-layer network over sparse TF-IDF features,
+ * trained with TensorFlow.js (train.ts) and evaluated here in plain JavaScript, touching only the
+ * weight rows of the features a message has (a few dozen), so one message costs microseconds.
+ */
+import { createHash } from "node:crypto";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { IntentScore } from "../types.js";
+import { featureStrings, vectorize, type FeatureInput, type FeatureOptions, type SparseVector, type Vocabulary } from "./features.js";
+
+export const OUT_OF_SCOPE = "out_of_scope";
+
+export interface IntentManifest {
+  format: "kefu-intent/1";
+  createdAt: string;
+  labels: string[];
+  features: FeatureOptions;
+  hidden: number;
+  /** Below this top probability, or this margin over the second, the answer is out_of_scope. */
+  minConfidence: number;
+  minMargin: number;
+  trainingDataHash: string;
+  examples: number;
+  trainSeconds: number;
+  epochs: number;
+  seed: number;
+  /** Cross-validated figures, when the training run computed them. */
+  metrics?: Record<string, number>;
+  weightsSha256?: string;
+}
+
+export interface IntentWeights {
+  /** [vocab, hidden] row-major, or [vocab, labels] when hidden = 0 */
+  w1: Float32Array;
+  b1: Float32Array;
+  /** [hidden, labels]; empty when hidden = 0 */
+  w2: Float32Array;
+  b2: Float32Array;
+}
+
+export class IntentModel {
+  readonly index: Map<string, number>;
+
+  constructor(
+    readonly manifest: IntentManifest,
+    readonly vocabulary: Vocabulary,
+    readonly weights: IntentWeights,
+  ) {
+    this.index = new Map(vocabulary.features.map((f, i) => [f, i]));
+  }
+
+  get labels() {
+    return this.manifest.labels;
+  }
+
+  /** The model's input for an analysed message. */
+  vectorize(analysis: FeatureInput): SparseVector {
+    return vectorize(featureStrings(analysis, this.manifest.features), this.index, this.vocabulary.idf);
+  }
+
+  /** Probabilities for every label, highest first. */
+  rank(x: SparseVector): IntentScore[] {
+    const { hidden, labels } = { hidden: this.manifest.hidden, labels: this.manifest.labels };
+    const C = labels.length;
+    const { w1, b1, w2, b2 } = this.weights;
+    let logits: Float64Array;
+    if (hidden === 0) {
+      logits = Float64Array.from(b1);
+      for (let k = 0; k < x.ids.length; k++) {
+        const row = x.ids[k]! * C;
+        const v = x.values[k]!;
+        for (let j = 0; j < C; j++) logits[j]! += v * w1[row + j]!;
+      }
+    } else {
+      const h = Float64Array.from(b1);
+      for (let k = 0; k < x.ids.length; k++) {
+        const row = x.ids[k]! * hidden;
+        const v = x.values[k]!;
+        for (let j = 0; j < hidden; j++) h[j]! += v * w1[row + j]!;
+      }
+      logits = Float64Array.from(b2);
+      for (let j = 0; j < hidden; j++) {
+        const a = h[j]! > 0 ? h[j]! : 0;
+        if (a === 0) continue;
+        const row = j * C;
+        for (let c = 0; c < C; c++) logits[c]! += a * w2[row + c]!;
+      }
+    }
+    const max = Math.max(...logits);
+    let sum = 0;
+    const exp = logits.map((l) => {
+      const e = Math.exp(l - max);
+      sum += e;
+      return e;
+    });
+    return labels.map((name, i) => ({ name, confidence: exp[i]! / sum })).sort((a, b) => b.confidence - a.confidence);
+  }
+
+  /** The decided intent: the top label, or out_of_scope when unsure; with the ranking. */
+  classify(x: SparseVector): { intent: IntentScore; ranking: IntentScore[] } {
+    const ranking = this.rank(x);
+    const [top, second] = [ranking[0]!, ranking[1]];
+    const unsure =
+      top.confidence < this.manifest.minConfidence || (second !== undefined && top.confidence - second.confidence < this.manifest.minMargin);
+    return { intent: unsure ? { name: OUT_OF_SCOPE, confidence: top.confidence } : top, ranking };
+  }
+
+  /** Writes manifest.json, vocab.json and weights.bin into dir (atomically per file). */
+  async save(dir: string): Promise<void> {
+    await mkdir(dir, { recursive: true });
+    const { w1, b1, w2, b2 } = this.weights;
+    const buffer = Buffer.alloc((w1.length + b1.length + w2.length + b2.length) * 4);
+    let offset = 0;
+    for (const part of [w1, b1, w2, b2]) {
+      Buffer.from(part.buffer, part.byteOffset, part.byteLength).copy(buffer, offset);
+      offset += part.byteLength;
+    }
+    const manifest: IntentManifest = { ...this.manifest, weightsSha256: createHash("sha256").update(buffer).digest("hex") };
+    await writeAtomic(join(dir, "weights.bin"), buffer);
+    await writeAtomic(join(dir, "vocab.json"), JSON.stringify(this.vocabulary));
+    // The manifest goes last: a reader that sees the new manifest finds the new weights.
+    await writeAtomic(join(dir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+  }
+
+  static async load(dir: string): Promise<IntentModel> {
+    const manifest = JSON.parse(await readFile(join(dir, "manifest.json"), "utf8")) as IntentManifest;
+    if (manifest.format !== "kefu-intent/1") throw new Error(`${dir}: unknown model format ${String(manifest.format)}`);
+    const vocabulary = JSON.parse(await readFile(join(dir, "vocab.json"), "utf8")) as Vocabulary;
+    const bytes = await readFile(join(dir, "weights.bin"));
+    if (manifest.weightsSha256 && createHash("sha256").update(bytes).digest("hex") !== manifest.weightsSha256) {
+      throw new Error(`${dir}: weights.bin does not match its manifest (a retrain in progress?)`);
+    }
+    const floats = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    const V = vocabulary.features.length;
+    const C = manifest.labels.length;
+    const H = manifest.hidden;
+    const sizes = H === 0 ? [V * C, C, 0, 0] : [V * H, H, H * C, C];
+    if (sizes.reduce((a, b) => a + b, 0) !== floats.length) throw new Error(`${dir}: weights.bin has the wrong size`);
+    let offset = 0;
+    const [w1, b1, w2, b2] = sizes.map((n) => {
+      const part = floats.subarray(offset, offset + n);
+      offset += n;
+      return part;
+    }) as [Float32Array, Float32Array, Float32Array, Float32Array];
+    return new IntentModel(manifest, vocabulary, { w1, b1, w2, b2 });
+  }
+}
+
+async function writeAtomic(path: string, data: string | Buffer) {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, data);
+  await rename(tmp, path);
+}

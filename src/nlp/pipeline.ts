@@ -1,0 +1,40 @@
+/** The understanding pipeline: analyse the text, then classify the intent. */
+import type { Analysis, TextAnalyzer } from "./analyzer.js";
+import type { IntentModelStore } from "./intent/store.js";
+import type { Entity, IntentScore } from "./types.js";
+
+export interface ParseResult {
+  text: string;
+  normalized: string;
+  tokens: string[];
+  intent: IntentScore;
+  /** The five most likely intents, even when the decision is out_of_scope. */
+  ranking: IntentScore[];
+  entities: Entity[];
+}
+
+export class NluPipeline {
+  constructor(
+    readonly analyzer: TextAnalyzer,
+    readonly intents: IntentModelStore,
+  ) {}
+
+  parse(text: string, now: Date): ParseResult {
+    const analysis = this.analyzer.analyze(text, now);
+    const { intent, ranking } = classifyAnalysis(this.intents.model, analysis);
+    return {
+      text,
+      normalized: analysis.normalized,
+      tokens: analysis.tokens.map((t) => t.text),
+      intent: round(intent),
+      ranking: ranking.slice(0, 5).map(round),
+      entities: analysis.entities,
+    };
+  }
+}
+
+export function classifyAnalysis(model: IntentModelStore["model"], analysis: Analysis) {
+  return model.classify(model.vectorize(analysis));
+}
+
+const round = (s: IntentScore): IntentScore => ({ name: s.name, confidence: Math.round(s.confidence * 10_000) / 10_000 });

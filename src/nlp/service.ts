@@ -1,0 +1,53 @@
+/**
+ * The NLU as the rest of the service sees it: built once at start-up from the shop's catalogue,
+ * the knowledge terms and the trained model; rebuilt when the catalogue or the model changes.
+ */
+import { join } from "node:path";
+import type { Db } from "../db/client.js";
+import type { Logger } from "../shared/logger.js";
+import { TextAnalyzer } from "./analyzer.js";
+import { IntentModelStore } from "./intent/store.js";
+import { loadShopLexicon, readKnowledgeWords } from "./lexicon.js";
+import { NluPipeline } from "./pipeline.js";
+import { dictionaryWords } from "./segment.js";
+
+export interface NluOptions {
+  db: Db;
+  modelsDir: string;
+  knowledgeDir: string;
+  dataDir: string;
+  log: Logger;
+  watchMs: number;
+}
+
+export interface NluService {
+  pipeline: NluPipeline;
+  /** Re-reads products and knowledge terms (regenerating the user dictionary) and the model from disk. */
+  reload(): Promise<{ dictionaryWords: number; model: { reloaded: boolean; createdAt: string; error?: string } }>;
+  close(): void;
+}
+
+export async function createNluService(options: NluOptions): Promise<NluService> {
+  const dictPath = join(options.dataDir, "nlp", "userdict.txt");
+  const readLexicon = async () =>
+    loadShopLexicon(options.db, await readKnowledgeWords(options.knowledgeDir));
+  let lexicon = await readLexicon();
+  const analyzer = await TextAnalyzer.create(lexicon, dictPath);
+  const intents = await IntentModelStore.open(join(options.modelsDir, "intent"), options.log);
+  if (options.watchMs > 0) intents.watch(options.watchMs);
+  const pipeline = new NluPipeline(analyzer, intents);
+  options.log.info(
+    { products: lexicon.products.length, terms: lexicon.terms.length, intents: intents.model.labels.length, model: intents.model.manifest.createdAt },
+    "NLU ready",
+  );
+  return {
+    pipeline,
+    async reload() {
+      lexicon = await readLexicon();
+      await analyzer.updateLexicon(lexicon, dictPath);
+      const model = await intents.reload();
+      return { dictionaryWords: dictionaryWords(lexicon).length, model };
+    },
+    close: () => intents.close(),
+  };
+}
