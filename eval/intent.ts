@@ -33,6 +33,7 @@ const { values } = parseArgs({
     lr: { type: "string" },
     dropout: { type: "string" },
     "min-count": { type: "string" },
+    batch: { type: "string" },
     "min-confidence": { type: "string" },
     "min-margin": { type: "string" },
   },
@@ -47,6 +48,7 @@ if (values.epochs) overrides.epochs = Number(values.epochs);
 if (values.lr) overrides.learningRate = Number(values.lr);
 if (values.dropout) overrides.dropout = Number(values.dropout);
 if (values["min-count"]) overrides.minFeatureCount = Number(values["min-count"]);
+if (values.batch) overrides.batchSize = Number(values.batch);
 if (values["min-confidence"]) overrides.minConfidence = Number(values["min-confidence"]);
 if (values["min-margin"]) overrides.minMargin = Number(values["min-margin"]);
 

@@ -54,7 +54,7 @@ describe("the committed intent model", () => {
     expect(pipeline.parse(text, NOW).intent.name).toBe(intent);
   });
 
-  it.each(["量子力学的基本原理是什么", "帮我写一首关于春天的诗", "今晚的足球比赛谁会赢"])(
+  it.each(["世界杯冠军是哪个国家", "帮我写一首关于春天的诗", "今晚的足球比赛谁会赢"])(
     "calls clearly unrelated text out_of_scope: %s",
     (text) => {
       const result = pipeline.parse(text, NOW);
@@ -62,6 +62,13 @@ describe("the committed intent model", () => {
       expect(result.ranking).toHaveLength(5);
     },
   );
+
+  it.each([
+    ["bang wo quxiao wo de dingdan", "cancel_order"],
+    ["申请的退宽到账没有啊", "refund_progress"],
+  ])("understands pinyin and homophone typos: %s -> %s", (text, intent) => {
+    expect(pipeline.parse(text, NOW).intent.name).toBe(intent);
+  });
 
   it("classifies Traditional and Simplified spellings identically", () => {
     const a = pipeline.parse("訂單狀態幫我查一下", NOW);

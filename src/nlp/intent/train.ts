@@ -22,16 +22,16 @@ export interface TrainOptions {
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   hidden: 64,
-  epochs: 20,
-  batchSize: 64,
-  learningRate: 0.005,
+  epochs: 16,
+  batchSize: 128,
+  learningRate: 0.008,
   dropout: 0.3,
   labelSmoothing: 0.05,
   l2: 0,
   minFeatureCount: 2,
   seed: 42,
-  minConfidence: 0.35,
-  minMargin: 0.08,
+  minConfidence: 0.2,
+  minMargin: 0.02,
 };
 
 export interface TrainExample {
