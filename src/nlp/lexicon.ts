@@ -5,8 +5,7 @@ import { parse as parseYaml } from "yaml";
 import { asc } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { products, productVariants } from "../db/schema.js";
-import { productAliases } from "../shop/demo/aliases.js";
-import { catalog } from "../shop/demo/catalog.js";
+import { demoProductRows } from "../shop/demo/generate.js";
 import type { ShopLexicon } from "./types.js";
 
 /** Reads a word list: one term per line, `#` comments and blank lines ignored. */
@@ -39,10 +38,10 @@ export async function readKnowledgeWords(dir: string): Promise<Pick<ShopLexicon,
   return { terms: await readTermsFile(join(dir, "terms.txt")), synonyms: await readSynonymsFile(join(dir, "synonyms.yaml")) };
 }
 
-/** The lexicon of the shop in the database. */
-export async function loadShopLexicon(db: Db, words: Pick<ShopLexicon, "terms" | "synonyms">): Promise<ShopLexicon> {
-  const rows = await db.select().from(products).orderBy(asc(products.id));
-  const variants = await db.select({ productId: productVariants.productId, color: productVariants.color }).from(productVariants);
+type ProductRow = Pick<ShopLexicon["products"][number], "id" | "name" | "brand" | "modelCodes" | "aliases">;
+type VariantRow = { productId: string; color: string | null };
+
+function lexiconOf(rows: ProductRow[], variants: VariantRow[], words: Pick<ShopLexicon, "terms" | "synonyms">): ShopLexicon {
   return {
     products: rows.map((p) => ({
       id: p.id,
@@ -56,17 +55,15 @@ export async function loadShopLexicon(db: Db, words: Pick<ShopLexicon, "terms" |
   };
 }
 
+/** The lexicon of the shop in the database. */
+export async function loadShopLexicon(db: Db, words: Pick<ShopLexicon, "terms" | "synonyms">): Promise<ShopLexicon> {
+  const rows = await db.select().from(products).orderBy(asc(products.id));
+  const variants = await db.select({ productId: productVariants.productId, color: productVariants.color }).from(productVariants);
+  return lexiconOf(rows, variants, words);
+}
+
 /** The demo catalogue's lexicon: what training uses, so features do not depend on a database. */
 export function demoLexicon(words: Pick<ShopLexicon, "terms" | "synonyms">): ShopLexicon {
-  return {
-    products: catalog.map((p) => ({
-      id: p.id,
-      name: p.name,
-      brand: p.brand,
-      modelCodes: p.modelCodes,
-      aliases: productAliases[p.id] ?? [],
-      colors: [...new Set(p.variants.map((v) => v.color).filter((c): c is string => !!c))],
-    })),
-    ...words,
-  };
+  const { products: rows, variants } = demoProductRows();
+  return lexiconOf(rows, variants, words);
 }

@@ -1,4 +1,5 @@
 /** Classification metrics: accuracy, macro-F1, per-label precision/recall/F1 and the largest confusions. */
+import { mulberry32, shuffleInPlace } from "../../shared/random.js";
 
 export interface LabelMetrics {
   precision: number;
@@ -63,24 +64,13 @@ export function quantile(values: number[], q: number): number {
 
 /** Stratified k-fold split: fold index per example, labels spread evenly over folds. */
 export function stratifiedFolds(labels: string[], k: number, seed = 7): number[] {
-  let a = seed >>> 0;
-  const rand = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const rand = mulberry32(seed);
   const fold = new Array<number>(labels.length).fill(0);
   const byLabel = new Map<string, number[]>();
   labels.forEach((l, i) => byLabel.set(l, [...(byLabel.get(l) ?? []), i]));
   let offset = 0;
   for (const indices of [...byLabel.values()]) {
-    for (let i = indices.length - 1; i > 0; i--) {
-      const j = Math.floor(rand() * (i + 1));
-      [indices[i], indices[j]] = [indices[j]!, indices[i]!];
-    }
-    indices.forEach((idx, n) => (fold[idx] = (n + offset) % k));
+    shuffleInPlace(indices, rand).forEach((idx, n) => (fold[idx] = (n + offset) % k));
     offset += indices.length;
   }
   return fold;

@@ -3,6 +3,7 @@
  * optimised with Adam. Seeded: the same data, options and backend give the same model.
  */
 import { tf } from "../../ml/tf.js";
+import { mulberry32, shuffleInPlace } from "../../shared/random.js";
 import { buildVocabulary, vectorize, type FeatureOptions, type SparseVector } from "./features.js";
 import { IntentModel, type IntentManifest } from "./model.js";
 
@@ -65,18 +66,6 @@ function sparseMatMul(cols: tf.Tensor1D, vals: tf.Tensor3D, rows: number, width:
   }) as (w: tf.Tensor) => tf.Tensor2D;
 }
 
-/** mulberry32, for shuffling. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 export async function trainIntentModel(
   examples: TrainExample[],
   features: FeatureOptions,
@@ -107,15 +96,12 @@ export async function trainIntentModel(
   const w2 = H === 0 ? null : tf.variable(glorot(H, C, o.seed + 1));
   const b2 = H === 0 ? null : tf.variable(tf.zeros([C]));
   const optimizer = tf.train.adam(o.learningRate);
-  const shuffle = random(o.seed);
+  const shuffle = mulberry32(o.seed);
   const order = examples.map((_, i) => i);
   let step = 0;
 
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(shuffle() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
+    shuffleInPlace(order, shuffle);
     let lossSum = 0;
     let batches = 0;
     for (let start = 0; start < order.length; start += o.batchSize) {

@@ -3,6 +3,7 @@
  * Pure and deterministic: the same seed and anchor time always give the same data.
  */
 import type { OrderStatus, PaymentMethod, PostalAddress, RefundStatus, ShipmentStatus } from "../../db/schema.js";
+import { mulberry32 } from "../../shared/random.js";
 import { productAliases } from "./aliases.js";
 import { catalog } from "./catalog.js";
 import { demoCustomers, type DemoCustomer } from "./customers.js";
@@ -100,16 +101,8 @@ export interface DemoRows {
   }[];
 }
 
-/** mulberry32: a small, well-distributed seeded PRNG. */
 function createRandom(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const next = mulberry32(seed);
   return {
     next,
     int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
@@ -208,7 +201,8 @@ function skuFor(product: DemoProduct, index: number): string {
   return `${base}-${String(index + 1).padStart(2, "0")}`;
 }
 
-function productRows(): Pick<DemoRows, "products" | "variants"> {
+/** The catalogue's product and variant rows, as the seed inserts them. */
+export function demoProductRows(): Pick<DemoRows, "products" | "variants"> {
   const products = catalog.map((p) => ({
     id: p.id,
     name: p.name,
@@ -234,7 +228,7 @@ function productRows(): Pick<DemoRows, "products" | "variants"> {
 /** Builds the whole demo shop. */
 export function buildDemoShop(seed = DEMO_SEED, now = DEMO_NOW): DemoRows {
   const r = createRandom(seed);
-  const { products, variants } = productRows();
+  const { products, variants } = demoProductRows();
   const variantsByProduct = new Map<string, typeof variants>();
   for (const v of variants) variantsByProduct.set(v.productId, [...(variantsByProduct.get(v.productId) ?? []), v]);
 
