@@ -82,6 +82,12 @@ describe("entities", () => {
     ["今天天气真好", "order_number"],
     ["65kg", "height"],
     ["这个怎么用", "product"],
+    ["订单2026111877967622", "tracking_number"],
+    ["65kg 170cm", "model_code"],
+    ["spf50的防晒", "model_code"],
+    ["买了3件", "money"],
+    ["七天无理由退货", "date"],
+    ["鞋子要39号的", "date"],
   ])("%s has no %s", (text, type) => {
     expect(pick(text, type)).toEqual([]);
   });
