@@ -286,7 +286,7 @@ function sizes(text: string): Entity[] {
     if (size.length === 1) {
       const before = text.slice(Math.max(0, m.index - 2), m.index);
       const after = text.slice(m.index + 1, m.index + 4);
-      const cue = /[码号的]|还是|或|吗|呢|有|[,，?？ ]|$/.test(after) || /[穿选要换拿买是码个]$/.test(before);
+      const cue = /^(?:[码号的吗呢有,，?？ ]|还是|或|$)/.test(after) || /[穿选要换拿买是码个]$/.test(before);
       if (!cue || /\d$/.test(before)) continue;
     }
     out.push(entity("size", size.toUpperCase(), m[0].trimEnd(), m.index));

@@ -88,6 +88,9 @@ describe("entities", () => {
     ["买了3件", "money"],
     ["七天无理由退货", "date"],
     ["鞋子要39号的", "date"],
+    ["sm卡怎么装", "size"],
+    ["mm你好", "size"],
+    ["m家的东西不错", "size"],
   ])("%s has no %s", (text, type) => {
     expect(pick(text, type)).toEqual([]);
   });
