@@ -1,5 +1,6 @@
 /** Builds the HTTP app over a test database, with a silent logger and a fixed clock. */
 import { mkdtemp } from "node:fs/promises";
+import { afterAll, beforeAll } from "vitest";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApp } from "../../src/http/app.js";
@@ -7,6 +8,8 @@ import type { Database } from "../../src/db/client.js";
 import { createNluService, type NluService } from "../../src/nlp/service.js";
 import { createLogger } from "../../src/shared/logger.js";
 import { DEMO_NOW } from "../../src/shop/demo/generate.js";
+import { seedDemoShop } from "../../src/shop/demo/seed.js";
+import type { TestDriver } from "./db.js";
 
 export const TEST_ADMIN_KEY = "test-admin-key-0123456789";
 export const TEST_IDENTITY_SECRET = "test-identity-secret-0123456789";
@@ -39,3 +42,20 @@ export async function buildTestApp(database: Database, nlu?: NluService) {
 }
 
 export const adminHeaders = { authorization: `Bearer ${TEST_ADMIN_KEY}` };
+
+/**
+ * Registers beforeAll/afterAll hooks that open a fresh database on `driver`, optionally load the
+ * demo shop, and build the app over it; read `.app` and `.database` inside tests.
+ */
+export function useTestApp(driver: TestDriver, options: { seed?: boolean } = { seed: true }) {
+  const state = {} as { database: Database; app: Awaited<ReturnType<typeof buildTestApp>> };
+  beforeAll(async () => {
+    state.database = await driver.open();
+    if (options.seed) await seedDemoShop(state.database.db);
+    state.app = await buildTestApp(state.database);
+  });
+  afterAll(async () => {
+    await state.database?.close();
+  });
+  return state;
+}

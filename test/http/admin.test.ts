@@ -1,25 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "../../src/db/client.js";
+import { describe, expect, it } from "vitest";
 import { buildDemoShop } from "../../src/shop/demo/generate.js";
-import { seedDemoShop } from "../../src/shop/demo/seed.js";
-import { adminHeaders, buildTestApp } from "../helpers/app.js";
+import { adminHeaders, useTestApp } from "../helpers/app.js";
 import { testDrivers } from "../helpers/db.js";
 
 const demo = buildDemoShop();
 
 describe.each(testDrivers)("admin API on $name", (driver) => {
-  let database: Database;
-  let app: Awaited<ReturnType<typeof buildTestApp>>;
-  beforeAll(async () => {
-    database = await driver.open();
-    await seedDemoShop(database.db);
-    app = await buildTestApp(database);
-  });
-  afterAll(async () => {
-    await database?.close();
-  });
+  const t = useTestApp(driver);
 
-  const get = (path: string, headers: Record<string, string> = adminHeaders) => app.request(path, { headers });
+  const get = (path: string, headers: Record<string, string> = adminHeaders) => t.app.request(path, { headers });
 
   describe("security", () => {
     it.each([

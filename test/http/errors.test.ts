@@ -1,9 +1,7 @@
 /** Every error path answers {error: {code, message, requestId}} with the right status, never a stack. */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "../../src/db/client.js";
+import { describe, expect, it } from "vitest";
 import { MAX_BODY_BYTES } from "../../src/http/app.js";
-import { seedDemoShop } from "../../src/shop/demo/seed.js";
-import { adminHeaders, buildTestApp } from "../helpers/app.js";
+import { adminHeaders, buildTestApp, useTestApp } from "../helpers/app.js";
 import { testDrivers } from "../helpers/db.js";
 
 async function expectError(res: Response, status: number, code: string) {
@@ -18,22 +16,13 @@ async function expectError(res: Response, status: number, code: string) {
 }
 
 describe("error shapes", () => {
-  let database: Database;
-  let app: Awaited<ReturnType<typeof buildTestApp>>;
-  beforeAll(async () => {
-    database = await testDrivers[0]!.open();
-    await seedDemoShop(database.db);
-    app = await buildTestApp(database);
-  });
-  afterAll(async () => {
-    await database?.close();
-  });
+  const t = useTestApp(testDrivers[0]!);
 
   const post = (path: string, body: string, headers: Record<string, string> = { "content-type": "application/json" }) =>
-    app.request(path, { method: "POST", body, headers });
+    t.app.request(path, { method: "POST", body, headers });
 
   it("unknown route -> 404 not_found", async () => {
-    await expectError(await app.request("/v1/does-not-exist"), 404, "not_found");
+    await expectError(await t.app.request("/v1/does-not-exist"), 404, "not_found");
   });
 
   it("malformed JSON -> 400 bad_request", async () => {
@@ -68,7 +57,7 @@ describe("error shapes", () => {
         else controller.close();
       },
     });
-    const res = await app.request("/v1/identity/verify", {
+    const res = await t.app.request("/v1/identity/verify", {
       method: "POST",
       body: stream,
       headers: { "content-type": "application/json" },
@@ -78,18 +67,18 @@ describe("error shapes", () => {
   });
 
   it("unknown customer id -> 404 not_found", async () => {
-    await expectError(await app.request("/v1/admin/customers/c-9999/orders", { headers: adminHeaders }), 404, "not_found");
+    await expectError(await t.app.request("/v1/admin/customers/c-9999/orders", { headers: adminHeaders }), 404, "not_found");
   });
 
   it("invalid query -> 400 validation_failed", async () => {
-    const body = await expectError(await app.request("/v1/admin/products?pageSize=5000", { headers: adminHeaders }), 400, "validation_failed");
+    const body = await expectError(await t.app.request("/v1/admin/products?pageSize=5000", { headers: adminHeaders }), 400, "validation_failed");
     expect(body.error.message).toContain("pageSize");
   });
 
   it("keeps a well-formed caller request id and replaces a malformed one", async () => {
-    const ok = await app.request("/nope", { headers: { "x-request-id": "shop-req-42" } });
+    const ok = await t.app.request("/nope", { headers: { "x-request-id": "shop-req-42" } });
     expect(ok.headers.get("x-request-id")).toBe("shop-req-42");
-    const bad = await app.request("/nope", { headers: { "x-request-id": "<script>" } });
+    const bad = await t.app.request("/nope", { headers: { "x-request-id": "<script>" } });
     expect(bad.headers.get("x-request-id")).not.toBe("<script>");
   });
 });

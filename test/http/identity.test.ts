@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "../../src/db/client.js";
+import { describe, expect, it } from "vitest";
 import { signCustomerId, verifyCustomerToken } from "../../src/identity/customer-token.js";
-import { seedDemoShop } from "../../src/shop/demo/seed.js";
-import { buildTestApp, TEST_IDENTITY_SECRET } from "../helpers/app.js";
+import { TEST_IDENTITY_SECRET, useTestApp } from "../helpers/app.js";
 import { testDrivers } from "../helpers/db.js";
 
 describe("customer tokens", () => {
@@ -32,19 +30,10 @@ describe("customer tokens", () => {
 });
 
 describe.each(testDrivers)("POST /v1/identity/verify on $name", (driver) => {
-  let database: Database;
-  let app: Awaited<ReturnType<typeof buildTestApp>>;
-  beforeAll(async () => {
-    database = await driver.open();
-    await seedDemoShop(database.db);
-    app = await buildTestApp(database);
-  });
-  afterAll(async () => {
-    await database?.close();
-  });
+  const t = useTestApp(driver);
 
   const verify = (body: unknown) =>
-    app.request("/v1/identity/verify", { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+    t.app.request("/v1/identity/verify", { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
 
   it("returns the customer for a valid token", async () => {
     const res = await verify({ customerId: "c-1001", customerToken: signCustomerId(TEST_IDENTITY_SECRET, "c-1001") });

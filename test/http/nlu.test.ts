@@ -1,25 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "../../src/db/client.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { initTensorFlow } from "../../src/ml/tf.js";
-import { seedDemoShop } from "../../src/shop/demo/seed.js";
-import { adminHeaders, buildTestApp } from "../helpers/app.js";
+import { adminHeaders, useTestApp } from "../helpers/app.js";
 import { testDrivers } from "../helpers/db.js";
 
 describe("POST /v1/nlu/parse", () => {
-  let database: Database;
-  let app: Awaited<ReturnType<typeof buildTestApp>>;
   beforeAll(async () => {
     await initTensorFlow("auto");
-    database = await testDrivers[0]!.open();
-    await seedDemoShop(database.db);
-    app = await buildTestApp(database);
   });
-  afterAll(async () => {
-    await database?.close();
-  });
+  const t = useTestApp(testDrivers[0]!);
 
   const parse = (body: unknown) =>
-    app.request("/v1/nlu/parse", { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+    t.app.request("/v1/nlu/parse", { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
 
   it("returns normalised text, tokens, intent, a top-5 ranking and entities", async () => {
     const res = await parse({ text: "訂單２０２６１１１８７７９６７６２２到哪了？" });
@@ -63,8 +54,8 @@ describe("POST /v1/nlu/parse", () => {
   });
 
   it("reloads dictionary and model on the admin route only", async () => {
-    expect((await app.request("/v1/admin/nlu/reload", { method: "POST" })).status).toBe(401);
-    const res = await app.request("/v1/admin/nlu/reload", { method: "POST", headers: adminHeaders });
+    expect((await t.app.request("/v1/admin/nlu/reload", { method: "POST" })).status).toBe(401);
+    const res = await t.app.request("/v1/admin/nlu/reload", { method: "POST", headers: adminHeaders });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { model: { reloaded: boolean } }).model.reloaded).toBe(false);
   });
