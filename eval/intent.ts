@@ -10,10 +10,11 @@
 import { parseArgs } from "node:util";
 import { initTensorFlow } from "../src/ml/tf.js";
 import { TextAnalyzer } from "../src/nlp/analyzer.js";
-import { classificationReport, quantile, stratifiedFolds, type ClassificationReport } from "../src/nlp/eval/metrics.js";
+import { classificationReport, quantile, type ClassificationReport } from "../src/nlp/eval/metrics.js";
 import { FEATURE_CLOCK, readLabelledDir, readLabelledTsv, toExamples, type LabelledText } from "../src/nlp/intent/dataset.js";
 import { DEFAULT_FEATURES } from "../src/nlp/intent/features.js";
-import { OUT_OF_SCOPE, type IntentModel } from "../src/nlp/intent/model.js";
+import { crossValidate } from "../src/nlp/intent/cross-validate.js";
+import { decideIntent, OUT_OF_SCOPE, type IntentModel } from "../src/nlp/intent/model.js";
 import { DEFAULT_TRAIN_OPTIONS, trainIntentModel, type TrainOptions } from "../src/nlp/intent/train.js";
 import { demoLexicon, readKnowledgeWords } from "../src/nlp/lexicon.js";
 import { trainCharLinear, trainNaiveBayes, trainNaturalBayes, trainNlpJs, type Classifier } from "./lib/baselines.js";
@@ -78,8 +79,7 @@ async function trainKefu(train: LabelledText[]) {
     const x = model.vectorize(a);
     return thresholds ? model.classify(x).intent.name : model.rank(x)[0]!.name;
   };
-  const rank = (text: string) => model.rank(model.vectorize(analyzer.analyze(text, FEATURE_CLOCK)));
-  return { model, predict, rank, trainSeconds };
+  return { model, predict, trainSeconds };
 }
 
 /** Per-message latency of the whole parse (normalise, segment, entities, classify), after warm-up. */
@@ -139,33 +139,19 @@ if (values.train && values.test) {
   const k = Number(values.folds);
   mode = `${k}-fold cross-validation on ${values.data}`;
   log(`${mode}: ${data.length} examples, ${new Set(data.map((e) => e.label)).size} labels, TF backend ${backend}`);
-  const folds = stratifiedFolds(data.map((e) => e.label), k);
-  const gold: string[] = [];
-  const predicted: string[] = [];
-  const texts: string[] = [];
-  const rankings: { name: string; confidence: number }[][] = [];
-  let trainSeconds = 0;
-  let lastModel: IntentModel | null = null;
-  for (let f = 0; f < k; f++) {
-    const train = data.filter((_, i) => folds[i] !== f);
-    const test = data.filter((_, i) => folds[i] === f);
-    const kefu = await trainKefu(train);
-    trainSeconds += kefu.trainSeconds;
-    lastModel = kefu.model;
-    gold.push(...test.map((e) => e.label));
-    texts.push(...test.map((e) => e.text));
-    predicted.push(...(await evaluate(kefu, test)));
-    if (values.tune) rankings.push(...test.map((e) => kefu.rank(e.text)));
-    log(`  fold ${f + 1}/${k}: trained in ${kefu.trainSeconds.toFixed(1)} s`);
-  }
+  const cv = await crossValidate(analyzer, data, k, {
+    features: DEFAULT_FEATURES,
+    train: overrides,
+    onFold: (f, seconds) => log(`  fold ${f + 1}/${k}: trained in ${seconds.toFixed(1)} s`),
+  });
+  const { gold, predicted, texts, rankings } = cv;
+  const trainSeconds = cv.foldSeconds.reduce((a, b) => a + b, 0);
   if (values.tune) {
     // Grid-search the out_of_scope thresholds on the cross-validated rankings.
     const results: { minConfidence: number; minMargin: number; macroF1: number; accuracy: number }[] = [];
     for (const minConfidence of [0, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6]) {
       for (const minMargin of [0, 0.02, 0.05, 0.08, 0.1, 0.15, 0.2]) {
-        const decided = rankings.map((r) =>
-          r[0]!.confidence < minConfidence || r[0]!.confidence - r[1]!.confidence < minMargin ? OUT_OF_SCOPE : r[0]!.name,
-        );
+        const decided = rankings.map((r) => decideIntent(r, minConfidence, minMargin).name);
         const rep = classificationReport(gold, decided);
         results.push({ minConfidence, minMargin, macroF1: rep.macroF1, accuracy: rep.accuracy });
       }
@@ -185,7 +171,7 @@ if (values.train && values.test) {
     name: "kefu",
     report: classificationReport(gold, predicted),
     trainSeconds: trainSeconds / k,
-    latencyMs: measureLatency(data.map((e) => e.text), lastModel!),
+    latencyMs: measureLatency(data.map((e) => e.text), cv.lastModel),
   });
 }
 

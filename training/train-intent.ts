@@ -9,13 +9,13 @@
 import { parseArgs } from "node:util";
 import { initTensorFlow } from "../src/ml/tf.js";
 import { TextAnalyzer } from "../src/nlp/analyzer.js";
-import { classificationReport, stratifiedFolds } from "../src/nlp/eval/metrics.js";
+import { classificationReport } from "../src/nlp/eval/metrics.js";
+import { crossValidate } from "../src/nlp/intent/cross-validate.js";
 import { hashData, readLabelledDir, toExamples } from "../src/nlp/intent/dataset.js";
 import { DEFAULT_FEATURES } from "../src/nlp/intent/features.js";
 import { IntentModel } from "../src/nlp/intent/model.js";
 import { trainIntentModel, type TrainProgress } from "../src/nlp/intent/train.js";
 import { demoLexicon, readKnowledgeWords } from "../src/nlp/lexicon.js";
-import { FEATURE_CLOCK } from "../src/nlp/intent/dataset.js";
 
 const { values } = parseArgs({
   options: {
@@ -46,23 +46,10 @@ const examples = toExamples(analyzer, data, DEFAULT_FEATURES);
 let metrics: Record<string, number> | undefined;
 if (!values.quick) {
   const k = Number(values.folds);
-  const folds = stratifiedFolds(data.map((d) => d.label), k);
-  const gold: string[] = [];
-  const predicted: string[] = [];
-  for (let f = 0; f < k; f++) {
-    const model = await trainIntentModel(
-      examples.filter((_, i) => folds[i] !== f),
-      DEFAULT_FEATURES,
-      {},
-      { onProgress: progressBar(`cross-validation fold ${f + 1}/${k}`) },
-    );
-    data.forEach((d, i) => {
-      if (folds[i] !== f) return;
-      gold.push(d.label);
-      const a = analyzer.analyze(d.text, FEATURE_CLOCK);
-      predicted.push(model.classify(model.vectorize(a)).intent.name);
-    });
-  }
+  const { gold, predicted } = await crossValidate(analyzer, data, k, {
+    features: DEFAULT_FEATURES,
+    onProgress: (f) => progressBar(`cross-validation fold ${f + 1}/${k}`),
+  });
   const report = classificationReport(gold, predicted);
   metrics = { cvFolds: k, cvAccuracy: report.accuracy, cvMacroF1: report.macroF1 };
   console.log(`${k}-fold cross-validation: accuracy ${(report.accuracy * 100).toFixed(1)}%, macro-F1 ${(report.macroF1 * 100).toFixed(1)}%`);

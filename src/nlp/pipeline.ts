@@ -1,5 +1,5 @@
 /** The understanding pipeline: analyse the text, then classify the intent. */
-import type { Analysis, TextAnalyzer } from "./analyzer.js";
+import type { TextAnalyzer } from "./analyzer.js";
 import type { IntentModelStore } from "./intent/store.js";
 import type { Entity, IntentScore } from "./types.js";
 
@@ -21,7 +21,8 @@ export class NluPipeline {
 
   parse(text: string, now: Date): ParseResult {
     const analysis = this.analyzer.analyze(text, now);
-    const { intent, ranking } = classifyAnalysis(this.intents.model, analysis);
+    const model = this.intents.model;
+    const { intent, ranking } = model.classify(model.vectorize(analysis));
     return {
       text,
       normalized: analysis.normalized,
@@ -31,10 +32,6 @@ export class NluPipeline {
       entities: analysis.entities,
     };
   }
-}
-
-export function classifyAnalysis(model: IntentModelStore["model"], analysis: Analysis) {
-  return model.classify(model.vectorize(analysis));
 }
 
 const round = (s: IntentScore): IntentScore => ({ name: s.name, confidence: Math.round(s.confidence * 10_000) / 10_000 });

@@ -11,6 +11,13 @@ import { featureStrings, vectorize, type FeatureInput, type FeatureOptions, type
 
 export const OUT_OF_SCOPE = "out_of_scope";
 
+/** The top intent of a ranking, or out_of_scope when its confidence or its margin over the runner-up is too low. */
+export function decideIntent(ranking: IntentScore[], minConfidence: number, minMargin: number): IntentScore {
+  const [top, second] = [ranking[0]!, ranking[1]];
+  const unsure = top.confidence < minConfidence || (second !== undefined && top.confidence - second.confidence < minMargin);
+  return unsure ? { name: OUT_OF_SCOPE, confidence: top.confidence } : top;
+}
+
 export interface IntentManifest {
   format: "kefu-intent/1";
   createdAt: string;
@@ -100,10 +107,7 @@ export class IntentModel {
   /** The decided intent: the top label, or out_of_scope when unsure; with the ranking. */
   classify(x: SparseVector): { intent: IntentScore; ranking: IntentScore[] } {
     const ranking = this.rank(x);
-    const [top, second] = [ranking[0]!, ranking[1]];
-    const unsure =
-      top.confidence < this.manifest.minConfidence || (second !== undefined && top.confidence - second.confidence < this.manifest.minMargin);
-    return { intent: unsure ? { name: OUT_OF_SCOPE, confidence: top.confidence } : top, ranking };
+    return { intent: decideIntent(ranking, this.manifest.minConfidence, this.manifest.minMargin), ranking };
   }
 
   /** Writes manifest.json, vocab.json and weights.bin into dir (atomically per file). */
