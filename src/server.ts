@@ -9,6 +9,8 @@ import { serve } from "@hono/node-server";
 import type { Config } from "./config/env.js";
 import { systemClock } from "./context.js";
 import { openDatabase, type Database } from "./db/client.js";
+import { DialogueEngine } from "./dialogue/engine.js";
+import { scenarios } from "./dialogue/scenarios/index.js";
 import { createApp } from "./http/app.js";
 import { initTensorFlow } from "./ml/tf.js";
 import { createNluService } from "./nlp/service.js";
@@ -61,6 +63,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     tfBackend,
     version: VERSION,
     nlu,
+    dialogue: new DialogueEngine(scenarios),
   });
 
   const server = await new Promise<Server>((resolve, reject) => {

@@ -10,6 +10,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   serial,
   text,
   timestamp,
@@ -229,6 +230,12 @@ export const conversations = pgTable(
     mode: text("mode").$type<ConversationMode>().notNull().default("bot"),
     /** Page, product and order context the widget opened with. */
     context: jsonb("context").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    /** The dialogue state derived from the events so far (a snapshot, rebuilt by replaying them). */
+    state: jsonb("state").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    /** The highest message seq written, and the highest user message seq the bot has answered. */
+    lastSeq: integer("last_seq").notNull().default(0),
+    handledSeq: integer("handled_seq").notNull().default(0),
+    lastEventSeq: integer("last_event_seq").notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     closedAt: timestamp("closed_at", { withTimezone: true }),
@@ -251,7 +258,101 @@ export const messages = pgTable(
     role: text("role").$type<MessageRole>().notNull(),
     /** The shopper's text, or the structured replies the bot/agent sent. */
     body: jsonb("body").$type<Record<string, unknown>>().notNull(),
+    /** For a bot message: the seq of the user message it answers. */
+    replyTo: integer("reply_to"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("messages_conversation_seq_idx").on(t.conversationId, t.seq)],
+);
+
+/** What happened in a conversation (IntentDetected, SlotSet, FormCompleted, HandoffRequested ...), in order. */
+export const conversationEvents = pgTable(
+  "conversation_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    conversationId: text("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    type: text("type").notNull(),
+    data: jsonb("data").$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("conversation_events_seq_idx").on(t.conversationId, t.seq)],
+);
+
+export const INVOICE_TITLE_TYPES = ["personal", "company"] as const;
+export type InvoiceTitleType = (typeof INVOICE_TITLE_TYPES)[number];
+
+/** Electronic invoices shoppers request for an order. */
+export const invoices = pgTable(
+  "invoices",
+  {
+    id: text("id").primaryKey(),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    titleType: text("title_type").$type<InvoiceTitleType>().notNull(),
+    title: text("title").notNull(),
+    taxId: text("tax_id"),
+    amountFen: integer("amount_fen").notNull(),
+    status: text("status").$type<"requested" | "issued">().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("invoices_order_idx").on(t.orderId)],
+);
+
+export const CASE_KINDS = ["damaged", "missing_item", "wrong_item", "exchange", "repair", "complaint"] as const;
+export type CaseKind = (typeof CASE_KINDS)[number];
+
+/** After-sales records the bot opens for the shop's staff: delivery problems, exchanges, repairs, complaints. */
+export const serviceCases = pgTable(
+  "service_cases",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind").$type<CaseKind>().notNull(),
+    customerId: text("customer_id").references(() => customers.id),
+    orderId: text("order_id").references(() => orders.id, { onDelete: "cascade" }),
+    orderItemId: integer("order_item_id").references(() => orderItems.id),
+    status: text("status").$type<"open" | "in_progress" | "closed">().notNull(),
+    description: text("description").notNull(),
+    /** Kind-specific facts, e.g. {fromSku, toSku} for an exchange. */
+    details: jsonb("details").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    conversationId: text("conversation_id"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("service_cases_order_idx").on(t.orderId), index("service_cases_customer_idx").on(t.customerId)],
+);
+
+/**
+ * Shop promotions. `threshold`: minus discountFen when the qualifying amount reaches minSpendFen (满减);
+ * `percent`: percentOff on qualifying items; either limited to a category and to a VIP level.
+ */
+export const promotions = pgTable("promotions", {
+  id: text("id").primaryKey(),
+  title: text("title").notNull(),
+  kind: text("kind").$type<"threshold" | "percent">().notNull(),
+  category: text("category"),
+  minSpendFen: integer("min_spend_fen").notNull().default(0),
+  discountFen: integer("discount_fen").notNull().default(0),
+  percentOff: integer("percent_off").notNull().default(0),
+  minVipLevel: integer("min_vip_level").notNull().default(0),
+  startsAt: timestamp("starts_at", { withTimezone: true }).notNull(),
+  endsAt: timestamp("ends_at", { withTimezone: true }).notNull(),
+});
+
+/** What a customer has in the shopping cart. */
+export const cartItems = pgTable(
+  "cart_items",
+  {
+    customerId: text("customer_id")
+      .notNull()
+      .references(() => customers.id, { onDelete: "cascade" }),
+    sku: text("sku")
+      .notNull()
+      .references(() => productVariants.sku, { onDelete: "cascade" }),
+    quantity: integer("quantity").notNull(),
+    addedAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.customerId, t.sku] })],
 );

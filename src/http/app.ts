@@ -3,6 +3,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import type { Clock } from "../context.js";
 import type { Database } from "../db/client.js";
+import type { DialogueEngine } from "../dialogue/engine.js";
 import type { NluService } from "../nlp/service.js";
 import type { Logger } from "../shared/logger.js";
 import type { AppEnv } from "./env.js";
@@ -12,6 +13,7 @@ import { adminShopRoutes } from "./routes/admin-shop.js";
 import { docsRoutes } from "./routes/docs.js";
 import { healthRoutes } from "./routes/health.js";
 import { mediaRoutes } from "./routes/media.js";
+import { conversationRoutes } from "./routes/conversations.js";
 import { nluRoutes } from "./routes/nlu.js";
 import { identityRoutes } from "./routes/identity.js";
 
@@ -26,6 +28,7 @@ export interface AppDeps {
   tfBackend: string;
   version: string;
   nlu: NluService;
+  dialogue: DialogueEngine;
 }
 
 export function createApp(deps: AppDeps) {
@@ -52,6 +55,14 @@ export function createApp(deps: AppDeps) {
   app.route("/", identityRoutes({ identitySecret: deps.identitySecret }));
   app.route("/", adminShopRoutes());
   app.route("/", nluRoutes({ nlu: deps.nlu }));
+  app.route(
+    "/",
+    conversationRoutes({
+      engine: deps.dialogue,
+      parse: (text, now) => deps.nlu.pipeline.parse(text, now),
+      identitySecret: deps.identitySecret,
+    }),
+  );
   app.route("/", mediaRoutes());
   app.route("/", docsRoutes());
 

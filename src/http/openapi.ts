@@ -14,6 +14,8 @@ export const ErrorSchema = z
   })
   .openapi("Error");
 
+export const errorContentFor = (description: string) => errorContent(description);
+
 const errorContent = (description: string) => ({
   description,
   content: { "application/json": { schema: ErrorSchema } },

@@ -1,8 +1,10 @@
 /** Orders with their items, shipments (and tracking trail) and refunds. */
-import { asc, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { randomInt } from "node:crypto";
 import type { ServiceContext } from "../context.js";
 import * as t from "../db/schema.js";
-import { NotFoundError } from "../shared/errors.js";
+import type { PostalAddress } from "../db/schema.js";
+import { ConflictError, NotFoundError } from "../shared/errors.js";
 
 export type OrderRow = typeof t.orders.$inferSelect;
 export type OrderItemRow = typeof t.orderItems.$inferSelect;
@@ -26,6 +28,75 @@ export async function listCustomerOrders(ctx: ServiceContext, customerId: string
     .where(eq(t.orders.customerId, customerId))
     .orderBy(desc(t.orders.createdAt));
   return attachDetails(ctx, orders);
+}
+
+/** One order with its details, or null when it does not exist. */
+export async function findOrder(ctx: ServiceContext, orderId: string): Promise<OrderDetail | null> {
+  const rows = await ctx.db.select().from(t.orders).where(eq(t.orders.id, orderId));
+  const [detail] = await attachDetails(ctx, rows);
+  return detail ?? null;
+}
+
+/** Statuses in which the shop has not handed the parcel to a carrier yet. */
+export const NOT_SHIPPED: readonly t.OrderStatus[] = ["unpaid", "paid"];
+
+/**
+ * Cancels an order that has not shipped: puts the stock back and, when it was paid, opens a full
+ * refund to the original payment method. Returns the refund, if any.
+ */
+export async function cancelOrder(ctx: ServiceContext, orderId: string, reason: string): Promise<RefundRow | null> {
+  return ctx.db.transaction(async (tx) => {
+    const [order] = await tx.select().from(t.orders).where(eq(t.orders.id, orderId)).for("update");
+    if (!order) throw new NotFoundError(`order ${orderId} does not exist`);
+    if (!NOT_SHIPPED.includes(order.status)) throw new ConflictError(`order ${orderId} is ${order.status} and can no longer be cancelled`);
+    const now = ctx.clock.now();
+    await tx.update(t.orders).set({ status: "cancelled", cancelledAt: now, updatedAt: now }).where(eq(t.orders.id, orderId));
+    const items = await tx.select().from(t.orderItems).where(eq(t.orderItems.orderId, orderId));
+    for (const item of items) {
+      await tx
+        .update(t.productVariants)
+        .set({ stock: sql`${t.productVariants.stock} + ${item.quantity}` })
+        .where(eq(t.productVariants.sku, item.sku));
+    }
+    if (order.status !== "paid") return null;
+    const [refund] = await tx
+      .insert(t.refunds)
+      .values({
+        id: newRefundId(orderId),
+        orderId,
+        orderItemId: null,
+        kind: "refund_only",
+        status: "refunding",
+        reason,
+        amountFen: order.totalFen,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    return refund!;
+  });
+}
+
+/** Replaces the delivery address of an order that has not shipped. */
+export async function changeOrderAddress(ctx: ServiceContext, orderId: string, address: PostalAddress): Promise<void> {
+  const now = ctx.clock.now();
+  const updated = await ctx.db
+    .update(t.orders)
+    .set({ address, updatedAt: now })
+    .where(and(eq(t.orders.id, orderId), inArray(t.orders.status, [...NOT_SHIPPED])))
+    .returning({ id: t.orders.id });
+  if (updated.length === 0) throw new ConflictError(`order ${orderId} does not exist or has already shipped`);
+}
+
+/** Refund numbers: R + the order's first 8 digits + 6 random digits, like the shop's own. */
+export function newRefundId(orderId: string): string {
+  return `R${orderId.slice(0, 8)}${randomDigits(6)}`;
+}
+
+export function randomDigits(n: number): string {
+  let out = "";
+  for (let i = 0; i < n; i++) out += String(randomInt(10));
+  return out;
 }
 
 async function attachDetails(ctx: ServiceContext, orders: OrderRow[]): Promise<OrderDetail[]> {

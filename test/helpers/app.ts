@@ -3,6 +3,8 @@ import { mkdtemp } from "node:fs/promises";
 import { afterAll, beforeAll } from "vitest";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DialogueEngine } from "../../src/dialogue/engine.js";
+import { scenarios } from "../../src/dialogue/scenarios/index.js";
 import { createApp } from "../../src/http/app.js";
 import type { Database } from "../../src/db/client.js";
 import { createNluService, type NluService } from "../../src/nlp/service.js";
@@ -38,6 +40,7 @@ export async function buildTestApp(database: Database, nlu?: NluService) {
     tfBackend: "cpu",
     version: "test",
     nlu: nlu ?? (await buildTestNlu(database)),
+    dialogue: new DialogueEngine(scenarios),
   });
 }
 

@@ -99,6 +99,19 @@ export interface DemoRows {
     updatedAt: Date;
     refundedAt: Date | null;
   }[];
+  promotions: {
+    id: string;
+    title: string;
+    kind: "threshold" | "percent";
+    category: string | null;
+    minSpendFen: number;
+    discountFen: number;
+    percentOff: number;
+    minVipLevel: number;
+    startsAt: Date;
+    endsAt: Date;
+  }[];
+  cartItems: { customerId: string; sku: string; quantity: number; addedAt: Date }[];
 }
 
 function createRandom(seed: number) {
@@ -251,6 +264,8 @@ export function buildDemoShop(seed = DEMO_SEED, now = DEMO_NOW): DemoRows {
     shipments: [],
     shipmentEvents: [],
     refunds: [],
+    promotions: demoPromotions(now),
+    cartItems: [],
   };
 
   const usedOrderIds = new Set<string>();
@@ -329,6 +344,7 @@ export function buildDemoShop(seed = DEMO_SEED, now = DEMO_NOW): DemoRows {
     }
   }
   rows.orders.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  rows.cartItems = demoCarts(variants, now);
   return rows;
 }
 
@@ -425,4 +441,55 @@ function addRefund(rows: DemoRows, r: Random, order: DemoRows["orders"][number],
     updatedAt: refundedAt ?? createdAt,
     refundedAt,
   });
+}
+
+/** The shop's running (and one expired) promotions around `now`. */
+function demoPromotions(now: Date): DemoRows["promotions"] {
+  const from = new Date(now.getTime() - 10 * DAY);
+  const to = new Date(now.getTime() + 12 * DAY);
+  const promo = (p: Partial<DemoRows["promotions"][number]> & Pick<DemoRows["promotions"][number], "id" | "title" | "kind">) => ({
+    category: null,
+    minSpendFen: 0,
+    discountFen: 0,
+    percentOff: 0,
+    minVipLevel: 0,
+    startsAt: from,
+    endsAt: to,
+    ...p,
+  });
+  return [
+    promo({ id: "PM-D11-300", title: "双十一返场 全场满300减40", kind: "threshold", minSpendFen: 30_000, discountFen: 4_000 }),
+    promo({ id: "PM-D11-1000", title: "双十一返场 全场满1000减150", kind: "threshold", minSpendFen: 100_000, discountFen: 15_000 }),
+    promo({ id: "PM-FRESH-99", title: "生鲜满99减15", kind: "threshold", category: "fresh", minSpendFen: 9_900, discountFen: 1_500 }),
+    promo({ id: "PM-SHOES-9", title: "运动鞋限时9折", kind: "percent", category: "shoes", percentOff: 10 }),
+    promo({ id: "PM-VIP2-95", title: "VIP2及以上会员 家电95折", kind: "percent", category: "small_appliance", percentOff: 5, minVipLevel: 2 }),
+    promo({
+      id: "PM-1111-EXPIRED",
+      title: "双十一当天 满200减30",
+      kind: "threshold",
+      minSpendFen: 20_000,
+      discountFen: 3_000,
+      startsAt: new Date(now.getTime() - 12 * DAY),
+      endsAt: new Date(now.getTime() - 9 * DAY),
+    }),
+  ];
+}
+
+/** A few customers have something in the cart (fixed picks, so the promotions demo is predictable). */
+function demoCarts(variants: DemoRows["variants"], now: Date): DemoRows["cartItems"] {
+  const firstInStock = (productId: string) => variants.find((v) => v.productId === productId && v.stock > 0)!.sku;
+  const carts: [string, string, number][] = [
+    ["c-1001", "p-af333", 1],
+    ["c-1001", "p-shine-muscat", 2],
+    ["c-1003", "p-rn510", 1],
+    ["c-1005", "p-strawberry", 2],
+    ["c-1005", "p-navel-orange", 1],
+    ["c-1007", "p-bte7", 1],
+  ];
+  return carts.map(([customerId, productId, quantity], i) => ({
+    customerId,
+    sku: firstInStock(productId),
+    quantity,
+    addedAt: new Date(now.getTime() - (i + 1) * 5 * HOUR),
+  }));
 }

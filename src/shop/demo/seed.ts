@@ -13,6 +13,8 @@ export interface SeedCounts {
   shipments: number;
   shipmentEvents: number;
   refunds: number;
+  promotions: number;
+  cartItems: number;
 }
 
 /** True when the database holds no customers and no products. */
@@ -34,7 +36,7 @@ export async function seedDemoShop(db: Db, options: { reset?: boolean } = {}): P
   await db.transaction(async (tx) => {
     if (options.reset) {
       await tx.execute(
-        sql`truncate table messages, conversations, refunds, shipment_events, shipments, order_items, orders, product_variants, products, customers restart identity cascade`,
+        sql`truncate table conversation_events, messages, conversations, service_cases, invoices, cart_items, promotions, refunds, shipment_events, shipments, order_items, orders, product_variants, products, customers restart identity cascade`,
       );
     }
     await insertChunked(tx, t.customers, rows.customers);
@@ -45,6 +47,8 @@ export async function seedDemoShop(db: Db, options: { reset?: boolean } = {}): P
     await insertChunked(tx, t.shipments, rows.shipments);
     await insertChunked(tx, t.shipmentEvents, rows.shipmentEvents);
     await insertChunked(tx, t.refunds, rows.refunds);
+    await insertChunked(tx, t.promotions, rows.promotions);
+    await insertChunked(tx, t.cartItems, rows.cartItems);
     // Explicit ids were inserted into serial columns: move their sequences past them.
     for (const table of ["order_items", "shipments", "shipment_events"]) {
       await tx.execute(sql.raw(`select setval(pg_get_serial_sequence('${table}', 'id'), coalesce((select max(id) from ${table}), 0) + 1, false)`));
@@ -59,6 +63,8 @@ export async function seedDemoShop(db: Db, options: { reset?: boolean } = {}): P
     shipments: rows.shipments.length,
     shipmentEvents: rows.shipmentEvents.length,
     refunds: rows.refunds.length,
+    promotions: rows.promotions.length,
+    cartItems: rows.cartItems.length,
   };
 }
 

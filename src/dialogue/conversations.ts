@@ -1,0 +1,323 @@
+/**
+ * Conversations as a service: start one, answer a message, read the transcript, close it.
+ * Every accepted message is committed before the bot answers it; answers are produced under a
+ * row lock on the conversation, in seq order, so concurrent messages (even to two server
+ * processes) are answered strictly in order and a restart continues where the last one stopped.
+ */
+import { randomBytes } from "node:crypto";
+import { and, asc, eq, gt } from "drizzle-orm";
+import type { Actor, ServiceContext } from "../context.js";
+import type { Tx } from "../db/client.js";
+import * as t from "../db/schema.js";
+import type { ParseResult } from "../nlp/pipeline.js";
+import { authenticateCustomer } from "../shop/customers.js";
+import { getProduct } from "../shop/products.js";
+import { ConflictError, NotFoundError, ValidationError } from "../shared/errors.js";
+import type { DialogueEngine } from "./engine.js";
+import { parsePayload, text, type Reply } from "./replies.js";
+import { createShopView } from "./shop-view.js";
+import { applyEvent, initialState, replay, type ConversationContext, type DialogueEvent, type DialogueState, type SlotValue } from "./state.js";
+import { welcome } from "./welcome.js";
+
+export interface ConversationDeps {
+  engine: DialogueEngine;
+  parse(text: string, now: Date): ParseResult;
+  identitySecret: string;
+}
+
+export interface StartInput {
+  customerId?: string;
+  customerToken?: string;
+  channel?: t.Channel;
+  context?: ConversationContext;
+}
+
+export interface PublicState {
+  mode: t.ConversationMode;
+  form?: string;
+  slots?: Record<string, SlotValue>;
+}
+
+/** What a turn left in the trace: what was understood and what the bot did about it. */
+export interface TurnTrace {
+  intent: string;
+  confidence: number;
+  entities: ParseResult["entities"];
+  form: string | null;
+  slots: Record<string, SlotValue>;
+  action: string | null;
+  events: string[];
+}
+
+export interface TurnResult {
+  replies: Reply[];
+  nlu: ParseResult | null;
+  state: PublicState;
+}
+
+const newConversationId = () => `cv_${randomBytes(12).toString("base64url")}`;
+
+export function publicState(state: DialogueState): PublicState {
+  const form = state.forms.at(-1);
+  return form ? { mode: state.mode, form: form.name, slots: { ...form.slots } } : { mode: state.mode };
+}
+
+/** Starts a conversation and returns its id and the welcome replies. */
+export async function startConversation(ctx: ServiceContext, deps: ConversationDeps, input: StartInput) {
+  if (input.customerToken && !input.customerId) throw new ValidationError("customerToken needs customerId");
+  const customer = input.customerId
+    ? await authenticateCustomer(ctx, deps.identitySecret, { customerId: input.customerId, customerToken: input.customerToken })
+    : null;
+  const context: ConversationContext = { ...input.context };
+  if (context.productId) await getProduct(ctx, context.productId).catch(() => {
+    throw new ValidationError(`context.productId ${context.productId} is not a product of this shop`);
+  });
+  const id = newConversationId();
+  const channel = input.channel ?? "web";
+  const started: DialogueEvent = { type: "ConversationStarted", customerId: customer?.id ?? null, channel, context };
+  const state = applyEvent(initialState(), started);
+  const replies = await welcome(createShopView(ctx, () => state), context, ctx.clock.now());
+  await ctx.db.transaction(async (tx) => {
+    await tx.insert(t.conversations).values({
+      id,
+      customerId: customer?.id ?? null,
+      channel,
+      mode: "bot",
+      context: { ...context },
+      state: state as unknown as Record<string, unknown>,
+      lastSeq: 1,
+      handledSeq: 0,
+      lastEventSeq: 1,
+    });
+    await tx.insert(t.conversationEvents).values({ conversationId: id, seq: 1, type: started.type, data: started as unknown as Record<string, unknown> });
+    await tx.insert(t.messages).values({ conversationId: id, seq: 1, role: "bot", body: { replies } });
+  });
+  ctx.log.info({ conversationId: id, customer: customer?.id ?? null, channel }, "conversation started");
+  return { id, replies, state: publicState(state), customer };
+}
+
+export type MessageInput = { text: string; payload?: undefined } | { payload: string; text?: undefined };
+
+/** Per-process queue per conversation: saves lock waits; the row lock keeps order across processes. */
+const queues = new Map<string, Promise<unknown>>();
+
+function enqueue<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const previous = queues.get(key) ?? Promise.resolve();
+  const next = previous.then(work, work);
+  const settled = next.catch(() => undefined);
+  queues.set(key, settled);
+  void settled.then(() => {
+    if (queues.get(key) === settled) queues.delete(key);
+  });
+  return next;
+}
+
+/** Stores the shopper's message, then answers every unanswered message of the conversation in order. */
+export async function postMessage(ctx: ServiceContext, deps: ConversationDeps, conversationId: string, input: MessageInput): Promise<TurnResult> {
+  if (input.payload !== undefined && !parsePayload(input.payload)) {
+    throw new ValidationError("payload must be one the bot sent, like /select{\"order\":\"2026111877967622\"}");
+  }
+  const seq = await accept(ctx, conversationId, input);
+  await enqueue(conversationId, () => answerPending(ctx, deps, conversationId));
+  return readAnswer(ctx, conversationId, seq);
+}
+
+async function lockConversation(tx: Tx, id: string) {
+  const [row] = await tx.select().from(t.conversations).where(eq(t.conversations.id, id)).for("update");
+  if (!row) throw new NotFoundError(`conversation ${id} does not exist`);
+  return row;
+}
+
+async function accept(ctx: ServiceContext, conversationId: string, input: MessageInput): Promise<number> {
+  return ctx.db.transaction(async (tx) => {
+    const row = await lockConversation(tx, conversationId);
+    if (row.mode === "closed") throw new ConflictError(`conversation ${conversationId} is closed`);
+    const seq = row.lastSeq + 1;
+    const body = input.payload !== undefined ? { payload: input.payload } : { text: input.text };
+    await tx.insert(t.messages).values({ conversationId, seq, role: "user", body });
+    await tx.update(t.conversations).set({ lastSeq: seq, updatedAt: ctx.clock.now() }).where(eq(t.conversations.id, conversationId));
+    return seq;
+  });
+}
+
+async function answerPending(ctx: ServiceContext, deps: ConversationDeps, conversationId: string): Promise<void> {
+  for (;;) {
+    const done = await ctx.db.transaction(async (tx) => {
+      const row = await lockConversation(tx, conversationId);
+      const [next] = await tx
+        .select()
+        .from(t.messages)
+        .where(and(eq(t.messages.conversationId, conversationId), gt(t.messages.seq, row.handledSeq), eq(t.messages.role, "user")))
+        .orderBy(asc(t.messages.seq))
+        .limit(1);
+      if (!next) return true;
+      try {
+        await tx.transaction(async (inner) => answerOne(ctx, deps, inner, row, next));
+      } catch (err) {
+        // Never leave a message unanswered or retry it forever: apologise and move on.
+        ctx.log.error({ err, conversationId, seq: next.seq }, "answering a message failed");
+        await writeAnswer(tx, ctx, row, next.seq, [text("抱歉，系统刚才开了个小差，没能处理您的消息。请再发一次，或者转人工客服。")], row.state as unknown as DialogueState, [], null);
+      }
+      return false;
+    });
+    if (done) return;
+  }
+}
+
+type ConversationRow = typeof t.conversations.$inferSelect;
+type MessageRow = typeof t.messages.$inferSelect;
+
+async function answerOne(ctx: ServiceContext, deps: ConversationDeps, tx: Tx, row: ConversationRow, message: MessageRow): Promise<void> {
+  const state = row.state as unknown as DialogueState;
+  const turnCtx: ServiceContext = { ...ctx, db: tx, actor: shopperActor(state) };
+  const now = ctx.clock.now();
+  const body = message.body as { text?: string; payload?: string };
+  const nlu = body.text !== undefined ? deps.parse(body.text, now) : null;
+  const outcome = await deps.engine.respond(
+    { ctx: turnCtx, conversationId: row.id, now, openShop: (live) => createShopView(turnCtx, live) },
+    state,
+    { seq: message.seq, text: body.text ?? null, payload: body.payload ?? null },
+    nlu,
+  );
+  const form = outcome.state.forms.at(-1) ?? null;
+  const trace: TurnTrace = {
+    intent: nlu?.intent.name ?? "payload",
+    confidence: nlu?.intent.confidence ?? 1,
+    entities: nlu?.entities ?? [],
+    form: form?.name ?? null,
+    slots: form ? { ...form.slots } : {},
+    action: outcome.action,
+    events: outcome.events.map((e) => e.type),
+  };
+  await writeAnswer(tx, ctx, row, message.seq, outcome.replies, outcome.state, outcome.events, { nlu, trace });
+}
+
+const shopperActor = (state: DialogueState): Actor => ({ kind: "shopper", customerId: state.customerId });
+
+async function writeAnswer(
+  tx: Tx,
+  ctx: ServiceContext,
+  row: ConversationRow,
+  replyTo: number,
+  replies: Reply[],
+  state: DialogueState,
+  events: DialogueEvent[],
+  extra: { nlu: ParseResult | null; trace: TurnTrace } | null,
+): Promise<void> {
+  const [current] = await tx
+    .select({ lastSeq: t.conversations.lastSeq, lastEventSeq: t.conversations.lastEventSeq })
+    .from(t.conversations)
+    .where(eq(t.conversations.id, row.id));
+  let seq = current!.lastSeq;
+  if (replies.length > 0 || extra) {
+    seq += 1;
+    await tx.insert(t.messages).values({
+      conversationId: row.id,
+      seq,
+      role: "bot",
+      replyTo,
+      body: { replies, ...(extra ? { nlu: extra.nlu, trace: extra.trace } : {}) } as Record<string, unknown>,
+    });
+  }
+  if (events.length > 0) {
+    await tx.insert(t.conversationEvents).values(
+      events.map((e, i) => ({ conversationId: row.id, seq: current!.lastEventSeq + i + 1, type: e.type, data: e as unknown as Record<string, unknown> })),
+    );
+  }
+  const now = ctx.clock.now();
+  await tx
+    .update(t.conversations)
+    .set({
+      state: state as unknown as Record<string, unknown>,
+      mode: state.mode,
+      lastSeq: seq,
+      handledSeq: replyTo,
+      lastEventSeq: current!.lastEventSeq + events.length,
+      updatedAt: now,
+      ...(state.mode === "closed" ? { closedAt: now } : {}),
+    })
+    .where(eq(t.conversations.id, row.id));
+}
+
+async function readAnswer(ctx: ServiceContext, conversationId: string, seq: number): Promise<TurnResult> {
+  const [answer] = await ctx.db
+    .select()
+    .from(t.messages)
+    .where(and(eq(t.messages.conversationId, conversationId), eq(t.messages.replyTo, seq)));
+  const [row] = await ctx.db.select({ state: t.conversations.state }).from(t.conversations).where(eq(t.conversations.id, conversationId));
+  const body = (answer?.body ?? {}) as { replies?: Reply[]; nlu?: ParseResult | null };
+  return { replies: body.replies ?? [], nlu: body.nlu ?? null, state: publicState(row!.state as unknown as DialogueState) };
+}
+
+/** Ends a conversation; later messages are refused with 409. Closing twice is harmless. */
+export async function closeConversation(ctx: ServiceContext, conversationId: string): Promise<PublicState> {
+  return enqueue(conversationId, () =>
+    ctx.db.transaction(async (tx) => {
+      const row = await lockConversation(tx, conversationId);
+      const state = row.state as unknown as DialogueState;
+      if (state.mode === "closed") return publicState(state);
+      const event: DialogueEvent = { type: "ConversationClosed" };
+      const next = applyEvent(state, event);
+      await tx.insert(t.conversationEvents).values({ conversationId, seq: row.lastEventSeq + 1, type: event.type, data: { ...event } });
+      const now = ctx.clock.now();
+      await tx
+        .update(t.conversations)
+        .set({ state: next as unknown as Record<string, unknown>, mode: "closed", closedAt: now, updatedAt: now, lastEventSeq: row.lastEventSeq + 1 })
+        .where(eq(t.conversations.id, conversationId));
+      return publicState(next);
+    }),
+  );
+}
+
+export interface TranscriptMessage {
+  seq: number;
+  role: t.MessageRole;
+  at: Date;
+  text?: string;
+  payload?: string;
+  replies?: Reply[];
+  replyTo?: number;
+  trace?: TurnTrace;
+}
+
+/** The whole conversation: every message in order, bot turns with what was understood and done. */
+export async function getTranscript(ctx: ServiceContext, conversationId: string) {
+  const [row] = await ctx.db.select().from(t.conversations).where(eq(t.conversations.id, conversationId));
+  if (!row) throw new NotFoundError(`conversation ${conversationId} does not exist`);
+  const rows = await ctx.db.select().from(t.messages).where(eq(t.messages.conversationId, conversationId)).orderBy(asc(t.messages.seq));
+  const messages: TranscriptMessage[] = rows.map((m) => {
+    const body = m.body as { text?: string; payload?: string; replies?: Reply[]; trace?: TurnTrace };
+    return {
+      seq: m.seq,
+      role: m.role,
+      at: m.createdAt,
+      ...(body.text !== undefined ? { text: body.text } : {}),
+      ...(body.payload !== undefined ? { payload: body.payload } : {}),
+      ...(body.replies ? { replies: body.replies } : {}),
+      ...(m.replyTo !== null ? { replyTo: m.replyTo } : {}),
+      ...(body.trace ? { trace: body.trace } : {}),
+    };
+  });
+  const state = row.state as unknown as DialogueState;
+  return {
+    id: row.id,
+    customerId: row.customerId,
+    channel: row.channel,
+    context: row.context,
+    createdAt: row.createdAt,
+    closedAt: row.closedAt,
+    state: publicState(state),
+    handoff: state.handoff,
+    messages,
+  };
+}
+
+/** The state rebuilt from the stored events (for audits and tests: it must equal the snapshot). */
+export async function replayConversation(ctx: ServiceContext, conversationId: string): Promise<DialogueState> {
+  const events = await ctx.db
+    .select({ data: t.conversationEvents.data })
+    .from(t.conversationEvents)
+    .where(eq(t.conversationEvents.conversationId, conversationId))
+    .orderBy(asc(t.conversationEvents.seq));
+  return replay(events.map((e) => e.data as unknown as DialogueEvent));
+}

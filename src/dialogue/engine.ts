@@ -1,0 +1,414 @@
+/**
+ * The dialogue engine: one shopper turn in, replies and events out. It knows slot types, forms,
+ * digressions, corrections, cancelling and hand-over; what each scenario asks and does is declared
+ * in scenarios/. State only changes through events (state.ts), so the engine's view is always the
+ * replay of what it emitted.
+ */
+import type { ParseResult } from "../nlp/pipeline.js";
+import type { FormSpec, ShopView, Slots, Turn } from "./forms.js";
+import { parsePayload, payload, quickReplies, text, type Reply } from "./replies.js";
+import { ask, corrections, fillFromContext, fillFromMessage, type Fill } from "./slots.js";
+import { applyEvent, entityValues, type ActiveForm, type DialogueEvent, type DialogueState } from "./state.js";
+import { isCancel, yesNo } from "./understand.js";
+
+/** An intent this confident starts another form in the middle of one (a digression). */
+const DIGRESSION_MIN_CONFIDENCE = 0.5;
+/** After this many consecutive turns the bot could not handle, it offers a human. */
+const UNHANDLED_BEFORE_OFFER = 2;
+
+/** What the caller provides for a turn; the shop view is opened over the engine's live state. */
+export type TurnBase = Omit<Turn, "state" | "text" | "payload" | "nlu" | "shop"> & {
+  openShop(state: () => DialogueState): ShopView;
+};
+
+export interface UserInput {
+  seq: number;
+  text: string | null;
+  payload: string | null;
+}
+
+export interface TurnOutcome {
+  replies: Reply[];
+  events: DialogueEvent[];
+  state: DialogueState;
+  /** The scenario whose action ran this turn, if any. */
+  action: string | null;
+}
+
+const HUMAN_OPTION = { label: "转人工客服", payload: payload("human") };
+
+export class DialogueEngine {
+  private readonly byName = new Map<string, FormSpec>();
+  private readonly byIntent = new Map<string, FormSpec>();
+
+  constructor(readonly forms: readonly FormSpec[]) {
+    for (const form of forms) {
+      if (this.byName.has(form.name)) throw new Error(`dialogue: two scenarios are named ${form.name}`);
+      if (this.byIntent.has(form.intent)) throw new Error(`dialogue: two scenarios start on intent ${form.intent}`);
+      const names = new Set<string>();
+      for (const slot of form.slots) {
+        if (names.has(slot.name)) throw new Error(`dialogue: ${form.name} declares slot ${slot.name} twice`);
+        names.add(slot.name);
+      }
+      this.byName.set(form.name, form);
+      this.byIntent.set(form.intent, form);
+    }
+  }
+
+  form(name: string): FormSpec | undefined {
+    return this.byName.get(name);
+  }
+
+  /** Answers one shopper message (text already parsed by the NLU) or button payload. */
+  async respond(base: TurnBase, state: DialogueState, input: UserInput, nlu: ParseResult | null): Promise<TurnOutcome> {
+    const run = new Run(state, base, input, nlu);
+    run.emit({
+      type: "UserUttered",
+      seq: input.seq,
+      text: input.text,
+      payload: input.payload,
+      intent: nlu?.intent.name ?? "payload",
+      confidence: nlu?.intent.confidence ?? 1,
+      entities: nlu?.entities ?? [],
+    });
+    // Queued for or talking to a human: the message is stored for the agent, the bot stays quiet.
+    if (state.mode !== "bot") return run.outcome();
+
+    const handled = run.turn.payload ? await this.onPayload(run) : await this.onText(run);
+    run.emit({ type: handled ? "TurnHandled" : "TurnUnhandled" });
+    if (!handled) await this.fallback(run);
+    return run.outcome();
+  }
+
+  private async onPayload(run: Run): Promise<boolean> {
+    const p = run.turn.payload!;
+    if (p.name === "human") {
+      await this.handoff(run, "requested");
+      return true;
+    }
+    if (p.name === "cancel") {
+      if (!run.top) return false;
+      this.cancel(run, "shopper");
+      await this.resume(run);
+      return true;
+    }
+    if (p.name === "affirm" || p.name === "deny") {
+      run.turn.text = p.name === "affirm" ? "是的" : "不用了";
+      return run.top ? this.continueForm(run) : false;
+    }
+    if (p.name === "select") return run.top ? this.continueForm(run) : false;
+    const spec = this.byName.get(p.name);
+    if (!spec) return false;
+    await this.startForm(run, spec);
+    return true;
+  }
+
+  private async onText(run: Run): Promise<boolean> {
+    const top = run.top;
+    const intent = run.turn.nlu?.intent;
+    if (top) {
+      if (isCancel(run.turn.text)) {
+        this.cancel(run, "shopper");
+        await this.resume(run);
+        return true;
+      }
+      if (await this.continueForm(run)) return true;
+      const other = intent ? this.byIntent.get(intent.name) : undefined;
+      if (other && other.name !== top.name && intent!.confidence >= DIGRESSION_MIN_CONFIDENCE) {
+        await this.startForm(run, other);
+        return true;
+      }
+      return false;
+    }
+    const spec = intent ? this.byIntent.get(intent.name) : undefined;
+    if (!spec) return false;
+    await this.startForm(run, spec);
+    return true;
+  }
+
+  private async startForm(run: Run, spec: FormSpec): Promise<void> {
+    run.emit({ type: "FormStarted", form: spec.name, said: entityValues(run.turn.nlu?.entities ?? []) });
+    for (const slot of spec.slots) {
+      const form = run.top!;
+      if (slot.when && !slot.when(form.slots)) continue;
+      const fill = await fillFromMessage(slot, run.turn, form.slots, { asked: false });
+      const result = await this.applyFill(run, spec, slot.name, fill);
+      if (result === "stop") return;
+    }
+    await this.advance(run);
+  }
+
+  /** Uses the message for the form being filled: an answer, a correction, or a yes/no. */
+  private async continueForm(run: Run): Promise<boolean> {
+    const form = run.top!;
+    const spec = this.byName.get(form.name)!;
+    const fixes = await corrections(spec.slots, run.turn, form.slots);
+    if (form.confirming) {
+      if (fixes.length > 0) {
+        for (const f of fixes) run.emit({ type: "SlotSet", slot: f.slot, value: f.value });
+        await this.advance(run);
+        return true;
+      }
+      const answer = yesNo(run.turn.text);
+      if (answer === true) {
+        await this.execute(run, spec);
+        return true;
+      }
+      if (answer === false) {
+        this.cancel(run, "shopper", `好的，那就先不${spec.title}了。还有什么可以帮您的吗？`);
+        await this.resume(run);
+        return true;
+      }
+      return false;
+    }
+    if (form.requested) {
+      const slot = spec.slots.find((s) => s.name === form.requested)!;
+      const fill = await fillFromMessage(slot, run.turn, form.slots, { asked: true });
+      const result = await this.applyFill(run, spec, slot.name, fill);
+      if (result === "stop") return true;
+      if (result === "filled") {
+        // The same message may carry more (换L码黑色的): fill what else it names.
+        for (const other of spec.slots) {
+          const current = run.top;
+          if (!current || current.name !== spec.name || other.name in current.slots) continue;
+          if (other.when && !other.when(current.slots)) continue;
+          if (other.kind === "text") continue;
+          const more = await fillFromMessage(other, run.turn, current.slots, { asked: false });
+          if (more.kind === "value" && !(await other.validate?.(more.value, run.turn, current.slots))) {
+            run.emit({ type: "SlotSet", slot: other.name, value: more.value });
+            for (const [name, value] of Object.entries(more.also ?? {})) run.emit({ type: "SlotSet", slot: name, value });
+          }
+        }
+        await this.advance(run);
+        return true;
+      }
+    }
+    if (fixes.length > 0) {
+      for (const f of fixes) run.emit({ type: "SlotSet", slot: f.slot, value: f.value });
+      await this.advance(run);
+      return true;
+    }
+    return false;
+  }
+
+  /** "filled": slot set; "stop": the turn's replies are complete; "none": nothing usable. */
+  private async applyFill(run: Run, spec: FormSpec, slotName: string, fill: Fill): Promise<"filled" | "stop" | "none"> {
+    const slot = spec.slots.find((s) => s.name === slotName)!;
+    if (fill.kind === "value" && slot.validate) {
+      const reason = await slot.validate(fill.value, run.turn, run.top!.slots);
+      if (reason) fill = { kind: "reject", reason, events: fill.events };
+    }
+    switch (fill.kind) {
+      case "value":
+        run.emit(...(fill.events ?? []), { type: "SlotSet", slot: slotName, value: fill.value });
+        for (const [name, value] of Object.entries(fill.also ?? {})) run.emit({ type: "SlotSet", slot: name, value });
+        if (slot.kind === "order") run.emit({ type: "OrderFocused", orderId: String(fill.value) });
+        return "filled";
+      case "asked":
+        run.emit(...fill.events);
+        run.say(...fill.replies);
+        return "stop";
+      case "reject":
+        run.emit(...(fill.events ?? []), { type: "SlotRejected", slot: slotName, reason: fill.reason });
+        run.say(text(fill.reason));
+        if (fill.end) {
+          run.emit({ type: "FormCancelled", form: spec.name, reason: "refused" });
+          if (run.state.verificationFailures >= 3 && !run.state.customerId) run.say(quickReplies([HUMAN_OPTION]));
+          await this.resume(run);
+          return "stop";
+        }
+        await this.askSlot(run, spec, slotName, { repeat: true });
+        return "stop";
+      case "none":
+        return "none";
+    }
+  }
+
+  /** Fills what the context gives, asks for the next missing slot, or confirms and acts. */
+  private async advance(run: Run): Promise<void> {
+    for (let guard = 0; guard < 32; guard++) {
+      const form = run.top;
+      if (!form) return;
+      const spec = this.byName.get(form.name)!;
+      const missing = spec.slots.find((s) => (!s.when || s.when(form.slots)) && !(s.name in form.slots));
+      if (missing) {
+        const fill = await fillFromContext(missing, run.turn, form.slots);
+        if (fill.kind === "value") {
+          await this.applyFill(run, spec, missing.name, fill);
+          continue;
+        }
+        if (fill.kind !== "none") {
+          await this.applyFill(run, spec, missing.name, fill);
+          return;
+        }
+        await this.askSlot(run, spec, missing.name, { repeat: false });
+        return;
+      }
+      if (spec.confirm && !form.confirming) {
+        run.say(...(await spec.confirm(run.turn, form.slots)));
+        run.emit({ type: "ConfirmationRequested" });
+        return;
+      }
+      await this.execute(run, spec);
+      return;
+    }
+    throw new Error(`dialogue: form ${run.top?.name} did not settle`);
+  }
+
+  private async askSlot(run: Run, spec: FormSpec, slotName: string, options: { repeat: boolean }): Promise<void> {
+    const form = run.top!;
+    const slot = spec.slots.find((s) => s.name === slotName)!;
+    const question = await ask(slot, run.turn, form.slots);
+    if (question.unavailable) {
+      run.say(...question.replies);
+      run.emit({ type: "FormCancelled", form: spec.name, reason: "unavailable" });
+      await this.resume(run);
+      return;
+    }
+    run.emit(...question.events);
+    run.say(...question.replies);
+    if (options.repeat && run.top && run.top.attempts >= UNHANDLED_BEFORE_OFFER) {
+      run.say(quickReplies([HUMAN_OPTION, { label: `不${spec.title}了`, payload: payload("cancel") }], "如果不方便回答，也可以让人工客服帮您处理。"));
+    }
+  }
+
+  private async execute(run: Run, spec: FormSpec): Promise<void> {
+    const slots: Slots = { ...run.top!.slots };
+    const result = await spec.action(run.turn, slots);
+    run.turn.shop.refresh();
+    run.action = spec.name;
+    run.emit({ type: "ActionExecuted", action: spec.name, result: result.result ?? {} });
+    run.say(...result.replies);
+    run.emit({ type: "FormCompleted", form: spec.name });
+    if (result.handoff) {
+      await this.handoff(run, result.handoff.reason, result.handoff.summary);
+      return;
+    }
+    await this.resume(run);
+  }
+
+  private cancel(run: Run, reason: "shopper", message?: string): void {
+    const spec = this.byName.get(run.top!.name)!;
+    run.emit({ type: "FormCancelled", form: spec.name, reason });
+    run.say(text(message ?? `好的，${spec.title}先不办了。还有什么可以帮您的吗？`));
+  }
+
+  /** After a digression or a finished form, goes back to the form waiting underneath. */
+  private async resume(run: Run): Promise<void> {
+    const form = run.top;
+    if (!form) return;
+    const spec = this.byName.get(form.name)!;
+    run.say(text(`我们接着刚才的${spec.title}。`));
+    if (form.confirming) {
+      run.say(...(await spec.confirm!(run.turn, form.slots)));
+      return;
+    }
+    if (form.requested) {
+      await this.askSlot(run, spec, form.requested, { repeat: false });
+      return;
+    }
+    await this.advance(run);
+  }
+
+  private async handoff(run: Run, reason: string, summary?: string): Promise<void> {
+    const brief = summary ?? (await this.summarize(run));
+    run.emit({ type: "HandoffRequested", reason, summary: brief });
+    run.say({
+      type: "handoff",
+      text: "正在为您转接人工客服，请稍等片刻。客服接入后能看到我们刚才的对话，您不用再重复一遍。",
+      reason,
+      summary: brief,
+    });
+  }
+
+  private async summarize(run: Run): Promise<string> {
+    const customer = await run.turn.shop.customer();
+    const who = customer ? `${customer.name}（${customer.vipLevel > 0 ? `VIP${customer.vipLevel}` : "普通会员"}）` : "未登录访客";
+    const form = run.top;
+    const doing = form ? `，正在办理${this.byName.get(form.name)?.title ?? form.name}` : "";
+    const order = run.state.focusOrder ? `，相关订单 ${run.state.focusOrder}` : "";
+    const said = run.turn.text ? `；顾客说：“${run.turn.text.slice(0, 60)}”` : "";
+    return `${who}${doing}${order}${said}`;
+  }
+
+  private async fallback(run: Run): Promise<void> {
+    const offerHuman = run.state.unhandled >= UNHANDLED_BEFORE_OFFER;
+    const form = run.top;
+    if (form) {
+      const spec = this.byName.get(form.name)!;
+      if (form.requested) run.emit({ type: "SlotRejected", slot: form.requested, reason: "not understood" });
+      run.say(text("抱歉，我没太明白您的意思。"));
+      if (form.confirming) {
+        run.say(quickReplies([
+          { label: "确认", payload: payload("affirm") },
+          { label: "先不了", payload: payload("deny") },
+        ], "请确认是否继续办理？"));
+      } else if (form.requested) {
+        await this.askSlot(run, spec, form.requested, { repeat: true });
+      }
+      if (offerHuman && !(run.top && run.top.attempts >= UNHANDLED_BEFORE_OFFER)) run.say(quickReplies([HUMAN_OPTION]));
+      return;
+    }
+    if (offerHuman) {
+      run.say(text("不好意思，这个问题我暂时回答不了。要不要我帮您转接人工客服？"), quickReplies([HUMAN_OPTION]));
+      return;
+    }
+    run.say(
+      text("抱歉，这个问题我还不太会。您可以换个说法，或者从下面选一个常见问题："),
+      quickReplies([
+        { label: "查订单", payload: payload("order_status") },
+        { label: "查物流", payload: payload("logistics") },
+        { label: "退换货", payload: payload("return_refund") },
+        HUMAN_OPTION,
+      ]),
+    );
+  }
+}
+
+/** One turn in progress: the events emitted so far and the state they lead to. */
+class Run {
+  readonly events: DialogueEvent[] = [];
+  readonly replies: Reply[] = [];
+  action: string | null = null;
+  readonly turn: Turn;
+
+  constructor(
+    public state: DialogueState,
+    base: TurnBase,
+    input: UserInput,
+    nlu: ParseResult | null,
+  ) {
+    const run = this;
+    const parsed = input.payload ? parsePayload(input.payload) : null;
+    const { openShop, ...rest } = base;
+    this.turn = {
+      ...rest,
+      shop: openShop(() => run.state),
+      get state() {
+        return run.state;
+      },
+      text: nlu?.normalized ?? input.text ?? "",
+      payload: parsed,
+      nlu,
+    };
+  }
+
+  get top(): ActiveForm | undefined {
+    return this.state.forms.at(-1);
+  }
+
+  emit(...events: DialogueEvent[]): void {
+    for (const event of events) {
+      this.state = applyEvent(this.state, event);
+      this.events.push(event);
+    }
+  }
+
+  say(...replies: Reply[]): void {
+    this.replies.push(...replies);
+  }
+
+  outcome(): TurnOutcome {
+    return { replies: this.replies, events: this.events, state: this.state, action: this.action };
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The shop as one conversation may see it. A verified customer sees their own orders; an anonymous
+ * visitor only the orders they proved with order number + phone digits. Anything else reads as
+ * "not found", whatever number is typed.
+ */
+import { eq } from "drizzle-orm";
+import type { ServiceContext } from "../context.js";
+import { customers } from "../db/schema.js";
+import { findOrder, listCustomerOrders, type OrderDetail } from "../shop/orders.js";
+import { getProduct, type ProductDetail } from "../shop/products.js";
+import { NotFoundError } from "../shared/errors.js";
+import type { ShopView } from "./forms.js";
+import type { DialogueState } from "./state.js";
+
+export function createShopView(ctx: ServiceContext, state: () => DialogueState): ShopView {
+  let orders: Promise<OrderDetail[]> | null = null;
+  const products = new Map<string, Promise<ProductDetail | null>>();
+  let customer: ReturnType<ShopView["customer"]> | null = null;
+
+  const own = async (id: string): Promise<OrderDetail | null> => {
+    const s = state();
+    if (s.customerId) {
+      const order = await findOrder(ctx, id);
+      return order && order.customerId === s.customerId ? order : null;
+    }
+    return s.verifiedOrders.includes(id) ? findOrder(ctx, id) : null;
+  };
+
+  return {
+    customer() {
+      const id = state().customerId;
+      if (!id) return Promise.resolve(null);
+      customer ??= ctx.db
+        .select({ id: customers.id, name: customers.name, vipLevel: customers.vipLevel, defaultAddress: customers.defaultAddress })
+        .from(customers)
+        .where(eq(customers.id, id))
+        .then((rows) => rows[0] ?? null);
+      return customer;
+    },
+    orders() {
+      const s = state();
+      orders ??= s.customerId
+        ? listCustomerOrders(ctx, s.customerId)
+        : Promise.all(s.verifiedOrders.map((id) => findOrder(ctx, id))).then((list) => list.filter((o): o is OrderDetail => !!o));
+      return orders;
+    },
+    async order(id) {
+      const cached = orders ? (await orders).find((o) => o.id === id) : undefined;
+      return cached ?? own(id);
+    },
+    product(id) {
+      let p = products.get(id);
+      if (!p) {
+        p = getProduct(ctx, id).catch((err: unknown) => {
+          if (err instanceof NotFoundError) return null;
+          throw err;
+        });
+        products.set(id, p);
+      }
+      return p;
+    },
+    async verify(orderId, phoneLast4) {
+      const order = await findOrder(ctx, orderId);
+      return order && order.address.phone.endsWith(phoneLast4) ? order : null;
+    },
+    refresh() {
+      orders = null;
+      products.clear();
+    },
+  };
+}
