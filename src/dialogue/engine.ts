@@ -7,12 +7,12 @@
 import type { ParseResult } from "../nlp/pipeline.js";
 import type { FormSpec, ShopView, Slots, Turn } from "./forms.js";
 import { parsePayload, payload, quickReplies, text, type Reply } from "./replies.js";
-import { ask, corrections, fillFromContext, fillFromMessage, type Fill } from "./slots.js";
+import { ask, corrections, fillFromContext, fillFromMessage, type Correction, type Fill } from "./slots.js";
 import { applyEvent, entityValues, type ActiveForm, type DialogueEvent, type DialogueState } from "./state.js";
 import { isCancel, yesNo } from "./understand.js";
 
 /** An intent this confident starts another form in the middle of one (a digression). */
-const DIGRESSION_MIN_CONFIDENCE = 0.5;
+const DIGRESSION_MIN_CONFIDENCE = 0.7;
 /** After this many consecutive turns the bot could not handle, it offers a human. */
 const UNHANDLED_BEFORE_OFFER = 2;
 
@@ -114,11 +114,16 @@ export class DialogueEngine {
       }
       if (await this.continueForm(run)) return true;
       const other = intent ? this.byIntent.get(intent.name) : undefined;
-      if (other && other.name !== top.name && intent!.confidence >= DIGRESSION_MIN_CONFIDENCE) {
+      const shortAnswer = yesNo(run.turn.text) !== null;
+      if (other && other.name !== top.name && intent!.confidence >= DIGRESSION_MIN_CONFIDENCE && !shortAnswer) {
         await this.startForm(run, other);
         return true;
       }
       return false;
+    }
+    if (isCancel(run.turn.text)) {
+      run.say(text("好的。还有什么可以帮您的吗？"));
+      return true;
     }
     const spec = intent ? this.byIntent.get(intent.name) : undefined;
     if (!spec) return false;
@@ -145,8 +150,7 @@ export class DialogueEngine {
     const fixes = await corrections(spec.slots, run.turn, form.slots);
     if (form.confirming) {
       if (fixes.length > 0) {
-        for (const f of fixes) run.emit({ type: "SlotSet", slot: f.slot, value: f.value });
-        await this.advance(run);
+        await this.applyCorrections(run, spec, fixes);
         return true;
       }
       const answer = yesNo(run.turn.text);
@@ -184,11 +188,24 @@ export class DialogueEngine {
       }
     }
     if (fixes.length > 0) {
-      for (const f of fixes) run.emit({ type: "SlotSet", slot: f.slot, value: f.value });
-      await this.advance(run);
+      await this.applyCorrections(run, spec, fixes);
       return true;
     }
     return false;
+  }
+
+  /** 不对，是黑色的: changes the slots, or says why a new value cannot be used and asks again. */
+  private async applyCorrections(run: Run, spec: FormSpec, fixes: Correction[]): Promise<void> {
+    const rejected = fixes.find((f) => f.rejected);
+    if (rejected) {
+      run.emit({ type: "SlotRejected", slot: rejected.slot, reason: rejected.rejected! });
+      run.say(text(rejected.rejected!));
+      if (run.top!.confirming) run.say(...(await spec.confirm!(run.turn, run.top!.slots)));
+      else if (run.top!.requested) await this.askSlot(run, spec, run.top!.requested, { repeat: false });
+      return;
+    }
+    for (const f of fixes) run.emit({ type: "SlotSet", slot: f.slot, value: f.value });
+    await this.advance(run);
   }
 
   /** "filled": slot set; "stop": the turn's replies are complete; "none": nothing usable. */

@@ -72,6 +72,11 @@ export interface OrderSlot extends SlotBase {
   check?: (order: OrderDetail, turn: Turn) => string | null;
   /** Said when the shopper has no order in `statuses`. */
   none: string;
+  /**
+   * Take the single open order (not yet delivered, cancelled or refunded) without asking when the
+   * shopper has exactly one: 我那个订单到哪了 usually means the one still on its way.
+   */
+  preferOpen?: boolean;
 }
 
 /** One line of the order in slot `order`. */

@@ -20,6 +20,7 @@ export type Fill =
   | { kind: "none" };
 
 const NONE: Fill = { kind: "none" };
+const OPEN_STATUSES: readonly string[] = ["unpaid", "paid", "shipped", "return_requested", "refunding"];
 const MAX_LISTED_ORDERS = 8;
 
 export interface FillOptions {
@@ -140,19 +141,28 @@ export async function ask(slot: SlotSpec, turn: Turn, slots: Slots): Promise<{ r
   }
 }
 
+export interface Correction {
+  slot: string;
+  value: SlotValue;
+  /** Why the corrected value cannot be used, when it cannot. */
+  rejected?: string;
+}
+
 /**
  * Entities in a message that change slots already filled: 不对，是黑色的 / 换成XL.
  * Only colour, size and numbers; orders and products are changed by choosing again.
  */
-export async function corrections(specs: SlotSpec[], turn: Turn, slots: Slots): Promise<{ slot: string; value: SlotValue }[]> {
-  const out: { slot: string; value: SlotValue }[] = [];
+export async function corrections(specs: SlotSpec[], turn: Turn, slots: Slots): Promise<Correction[]> {
+  const out: Correction[] = [];
   const explicit = isCorrection(turn.text);
   for (const spec of specs) {
     if (!(spec.name in slots)) continue;
     if (spec.kind !== "color" && spec.kind !== "size" && spec.kind !== "number") continue;
     if (spec.kind === "number" && !explicit) continue;
     const fill = await fillFromMessage(spec, turn, slots, { asked: false });
-    if (fill.kind === "value" && fill.value !== slots[spec.name]) out.push({ slot: spec.name, value: fill.value });
+    if (fill.kind !== "value" || fill.value === slots[spec.name]) continue;
+    const reason = await spec.validate?.(fill.value, turn, slots);
+    out.push(reason ? { slot: spec.name, value: fill.value, rejected: reason } : { slot: spec.name, value: fill.value });
   }
   return out;
 }
@@ -255,6 +265,10 @@ async function orderFromContext(slot: OrderSlot, turn: Turn): Promise<Fill> {
   }
   const eligible = eligibleOrders(slot, orders, turn);
   if (eligible.length === 1) return { kind: "value", value: eligible[0]!.id };
+  if (slot.preferOpen) {
+    const open = eligible.filter((o) => OPEN_STATUSES.includes(o.status));
+    if (open.length === 1) return { kind: "value", value: open[0]!.id };
+  }
   return NONE;
 }
 
@@ -343,10 +357,22 @@ export function matchVariantValue(product: ProductDetail, kind: "color" | "size"
   return all.find((v) => v.includes(base)) ?? null;
 }
 
+/** A size or colour name of the product written in the text without the NLU tagging it (改成m吧, 要燕麦色). */
+function variantNameIn(product: ProductDetail, kind: "color" | "size", text: string): string | undefined {
+  const names = [...new Set(product.variants.map((v) => v[kind]).filter((v): v is string => !!v))].sort((a, b) => b.length - a.length);
+  const t = text.toLowerCase();
+  return names.find((name) => {
+    const n = name.toLowerCase();
+    if (/^[a-z0-9+#]+$/.test(n)) return new RegExp(`(^|[^a-z0-9])${n.replace(/[+#]/g, "\\$&")}($|[^a-z0-9])`).test(t);
+    return n.length >= 2 && t.includes(n);
+  });
+}
+
 async function variantFromMessage(slot: VariantSlot, turn: Turn, slots: Slots): Promise<Fill> {
   const product = await productOf(turn, slots);
-  const said = turn.payload?.args.value ?? turn.nlu?.entities.find((e) => e.type === slot.kind)?.value;
-  if (said === undefined || !product) return NONE;
+  if (!product) return NONE;
+  const said = turn.payload?.args.value ?? turn.nlu?.entities.find((e) => e.type === slot.kind)?.value ?? variantNameIn(product, slot.kind, turn.text);
+  if (said === undefined) return NONE;
   const value = matchVariantValue(product, slot.kind, String(said));
   if (!value) {
     const options = availableValues(product, slot.kind);

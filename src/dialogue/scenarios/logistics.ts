@@ -23,6 +23,7 @@ export const logistics = defineForm({
             : null,
       prompt: "您想查哪个订单的物流？",
       none: "您目前没有需要查物流的订单。",
+      preferOpen: true,
     },
   ],
   async action(turn, slots) {

@@ -1,0 +1,68 @@
+/**
+ * npm run chat -- CUSTOMER|- "message" "/payload" ...
+ *
+ * Plays one conversation against a fresh in-memory demo shop with the committed model and prints
+ * every reply, the intent and the form state: for trying a scenario or writing a story.
+ * CUSTOMER is a demo customer id (c-1001 ... c-1007) or - for an anonymous visitor.
+ */
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openDatabase } from "../src/db/client.js";
+import { postMessage, startConversation } from "../src/dialogue/conversations.js";
+import { DialogueEngine } from "../src/dialogue/engine.js";
+import type { Reply } from "../src/dialogue/replies.js";
+import { scenarios } from "../src/dialogue/scenarios/index.js";
+import { signCustomerId } from "../src/identity/customer-token.js";
+import { createNluService } from "../src/nlp/service.js";
+import { createLogger } from "../src/shared/logger.js";
+import { DEMO_NOW } from "../src/shop/demo/generate.js";
+import { seedDemoShop } from "../src/shop/demo/seed.js";
+
+const SECRET = "chat-identity-secret";
+const [customer, ...messages] = process.argv.slice(2);
+if (!customer) {
+  console.error('usage: npm run chat -- c-1001|- "我的快递到哪了" "第二个" ...');
+  process.exit(2);
+}
+const log = createLogger("warn");
+const database = await openDatabase({ kind: "pglite", dataDir: null });
+await database.migrate();
+await seedDemoShop(database.db);
+const nlu = await createNluService({ db: database.db, modelsDir: "models", knowledgeDir: "knowledge", dataDir: await mkdtemp(join(tmpdir(), "kefu-chat-")), log, watchMs: 0 });
+const deps = { engine: new DialogueEngine(scenarios), parse: (t: string, now: Date) => nlu.pipeline.parse(t, now), identitySecret: SECRET };
+const ctx = { actor: { kind: "system" as const }, db: database.db, log, clock: { now: () => DEMO_NOW } };
+
+function show(replies: Reply[]): string {
+  return replies
+    .map((r) => {
+      switch (r.type) {
+        case "text":
+          return r.text;
+        case "quick_replies":
+          return `${r.text ?? ""} [${r.options.map((o) => `${o.label} = ${o.payload}`).join(" | ")}]`;
+        case "order_list":
+          return `${r.text} <${r.orders.map((o) => `${o.id} ${o.statusText} ${o.title}`).join(" ; ")}>`;
+        case "order_card":
+          return `{order_card ${r.order.id} ${r.order.statusText} ${r.order.address}}`;
+        case "product_card":
+          return `{product_card ${r.product.id} ${r.product.name} stock ${r.product.stock}}`;
+        case "logistics":
+          return `{logistics ${r.carrier} ${r.trackingNumber} ${r.events.length} events}`;
+        case "handoff":
+          return `{handoff ${r.reason}: ${r.summary}} ${r.text}`;
+      }
+    })
+    .join("\n     ");
+}
+
+const started = await startConversation(ctx, deps, customer === "-" ? {} : { customerId: customer, customerToken: signCustomerId(SECRET, customer) });
+console.log(`BOT  ${show(started.replies)}`);
+for (const m of messages) {
+  const r = await postMessage(ctx, deps, started.id, m.startsWith("/") ? { payload: m } : { text: m });
+  console.log(`\nUSER ${m}   [${r.nlu ? `${r.nlu.intent.name} ${r.nlu.intent.confidence}` : "payload"}]`);
+  console.log(`BOT  ${show(r.replies)}`);
+  console.log(`     state ${JSON.stringify(r.state)}`);
+}
+nlu.close();
+await database.close();
