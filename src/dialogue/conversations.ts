@@ -5,7 +5,7 @@
  * processes) are answered strictly in order and a restart continues where the last one stopped.
  */
 import { randomBytes } from "node:crypto";
-import { and, asc, eq, gt } from "drizzle-orm";
+import { and, asc, eq, gt, ne, sql } from "drizzle-orm";
 import type { Actor, ServiceContext } from "../context.js";
 import type { Tx } from "../db/client.js";
 import * as t from "../db/schema.js";
@@ -118,8 +118,8 @@ export async function postMessage(ctx: ServiceContext, deps: ConversationDeps, c
     throw new ValidationError("payload must be one the bot sent, like /select{\"order\":\"2026111877967622\"}");
   }
   const seq = await accept(ctx, conversationId, input);
-  await enqueue(conversationId, () => answerPending(ctx, deps, conversationId));
-  return readAnswer(ctx, conversationId, seq);
+  const answered = await enqueue(conversationId, () => answerPending(ctx, deps, conversationId));
+  return answered.get(seq) ?? readAnswer(ctx, conversationId, seq);
 }
 
 async function lockConversation(tx: Tx, id: string) {
@@ -128,46 +128,81 @@ async function lockConversation(tx: Tx, id: string) {
   return row;
 }
 
+/** Commits the message under the next seq; 404 for an unknown and 409 for a closed conversation. */
 async function accept(ctx: ServiceContext, conversationId: string, input: MessageInput): Promise<number> {
   return ctx.db.transaction(async (tx) => {
-    const row = await lockConversation(tx, conversationId);
-    if (row.mode === "closed") throw new ConflictError(`conversation ${conversationId} is closed`);
-    const seq = row.lastSeq + 1;
+    const [bumped] = await tx
+      .update(t.conversations)
+      .set({ lastSeq: sql`${t.conversations.lastSeq} + 1`, updatedAt: ctx.clock.now() })
+      .where(and(eq(t.conversations.id, conversationId), ne(t.conversations.mode, "closed")))
+      .returning({ seq: t.conversations.lastSeq });
+    if (!bumped) {
+      const [exists] = await tx.select({ id: t.conversations.id }).from(t.conversations).where(eq(t.conversations.id, conversationId));
+      throw exists ? new ConflictError(`conversation ${conversationId} is closed`) : new NotFoundError(`conversation ${conversationId} does not exist`);
+    }
     const body = input.payload !== undefined ? { payload: input.payload } : { text: input.text };
-    await tx.insert(t.messages).values({ conversationId, seq, role: "user", body });
-    await tx.update(t.conversations).set({ lastSeq: seq, updatedAt: ctx.clock.now() }).where(eq(t.conversations.id, conversationId));
-    return seq;
+    await tx.insert(t.messages).values({ conversationId, seq: bumped.seq, role: "user", body });
+    return bumped.seq;
   });
 }
 
-async function answerPending(ctx: ServiceContext, deps: ConversationDeps, conversationId: string): Promise<void> {
+/**
+ * Answers every user message not answered yet, oldest first, each in its own transaction holding
+ * the conversation's row lock. Returns the answers by the seq of the message they answer.
+ * A message whose handling fails gets an apology instead, so nothing is left unanswered or retried forever.
+ */
+async function answerPending(ctx: ServiceContext, deps: ConversationDeps, conversationId: string): Promise<Map<number, TurnResult>> {
+  const answers = new Map<number, TurnResult>();
+  const oldestPending = async (tx: Tx) => {
+    const row = await lockConversation(tx, conversationId);
+    // Two rows tell whether another one waits behind this one, without a further round trip.
+    const pending = await tx
+      .select()
+      .from(t.messages)
+      .where(and(eq(t.messages.conversationId, conversationId), gt(t.messages.seq, row.handledSeq), eq(t.messages.role, "user")))
+      .orderBy(asc(t.messages.seq))
+      .limit(2);
+    return { row, message: pending[0], more: pending.length > 1 };
+  };
   for (;;) {
-    const done = await ctx.db.transaction(async (tx) => {
-      const row = await lockConversation(tx, conversationId);
-      const [next] = await tx
-        .select()
-        .from(t.messages)
-        .where(and(eq(t.messages.conversationId, conversationId), gt(t.messages.seq, row.handledSeq), eq(t.messages.role, "user")))
-        .orderBy(asc(t.messages.seq))
-        .limit(1);
-      if (!next) return true;
-      try {
-        await tx.transaction(async (inner) => answerOne(ctx, deps, inner, row, next));
-      } catch (err) {
-        // Never leave a message unanswered or retry it forever: apologise and move on.
-        ctx.log.error({ err, conversationId, seq: next.seq }, "answering a message failed");
-        await writeAnswer(tx, ctx, row, next.seq, [text("抱歉，系统刚才开了个小差，没能处理您的消息。请再发一次，或者转人工客服。")], row.state as unknown as DialogueState, [], null);
-      }
-      return false;
-    });
-    if (done) return;
+    let working: number | null = null;
+    let more: boolean;
+    try {
+      more = await ctx.db.transaction(async (tx) => {
+        const { row, message, more } = await oldestPending(tx);
+        if (!message) return false;
+        working = message.seq;
+        answers.set(message.seq, (await answerOne(ctx, deps, tx, row, message)).result);
+        return more;
+      });
+    } catch (err) {
+      if (working === null) throw err;
+      // The turn's writes were rolled back; answer it with an apology so it is neither lost nor retried forever.
+      ctx.log.error({ err, conversationId, seq: working }, "answering a message failed");
+      more = await ctx.db.transaction(async (tx) => {
+        const { row, message, more } = await oldestPending(tx);
+        if (!message || message.seq !== working) return !!message;
+        const state = row.state as unknown as DialogueState;
+        const replies = [text("抱歉，系统刚才开了个小差，没能处理您的消息。请再发一次，或者转人工客服。")];
+        await writeAnswer(tx, ctx, row, message.seq, replies, state, [], null);
+        answers.set(message.seq, { replies, nlu: null, state: publicState(state) });
+        return more;
+      });
+    }
+    if (!more) return answers;
   }
 }
 
 type ConversationRow = typeof t.conversations.$inferSelect;
 type MessageRow = typeof t.messages.$inferSelect;
 
-async function answerOne(ctx: ServiceContext, deps: ConversationDeps, tx: Tx, row: ConversationRow, message: MessageRow): Promise<void> {
+async function answerOne(
+  ctx: ServiceContext,
+  deps: ConversationDeps,
+  tx: Tx,
+  row: ConversationRow,
+  message: MessageRow,
+): Promise<{ result: TurnResult; next: ConversationRow }> {
   const state = row.state as unknown as DialogueState;
   const turnCtx: ServiceContext = { ...ctx, db: tx, actor: shopperActor(state) };
   const now = ctx.clock.now();
@@ -189,7 +224,8 @@ async function answerOne(ctx: ServiceContext, deps: ConversationDeps, tx: Tx, ro
     action: outcome.action,
     events: outcome.events.map((e) => e.type),
   };
-  await writeAnswer(tx, ctx, row, message.seq, outcome.replies, outcome.state, outcome.events, { nlu, trace });
+  const next = await writeAnswer(tx, ctx, row, message.seq, outcome.replies, outcome.state, outcome.events, { nlu, trace });
+  return { result: { replies: outcome.replies, nlu, state: publicState(outcome.state) }, next };
 }
 
 const shopperActor = (state: DialogueState): Actor => ({ kind: "shopper", customerId: state.customerId });
@@ -203,12 +239,10 @@ async function writeAnswer(
   state: DialogueState,
   events: DialogueEvent[],
   extra: { nlu: ParseResult | null; trace: TurnTrace } | null,
-): Promise<void> {
-  const [current] = await tx
-    .select({ lastSeq: t.conversations.lastSeq, lastEventSeq: t.conversations.lastEventSeq })
-    .from(t.conversations)
-    .where(eq(t.conversations.id, row.id));
-  let seq = current!.lastSeq;
+): Promise<ConversationRow> {
+  // The row lock is held, so `row` is current: nobody else wrote this conversation meanwhile.
+  const current = row;
+  let seq = current.lastSeq;
   if (replies.length > 0 || extra) {
     seq += 1;
     await tx.insert(t.messages).values({
@@ -221,22 +255,21 @@ async function writeAnswer(
   }
   if (events.length > 0) {
     await tx.insert(t.conversationEvents).values(
-      events.map((e, i) => ({ conversationId: row.id, seq: current!.lastEventSeq + i + 1, type: e.type, data: e as unknown as Record<string, unknown> })),
+      events.map((e, i) => ({ conversationId: row.id, seq: current.lastEventSeq + i + 1, type: e.type, data: e as unknown as Record<string, unknown> })),
     );
   }
   const now = ctx.clock.now();
-  await tx
-    .update(t.conversations)
-    .set({
-      state: state as unknown as Record<string, unknown>,
-      mode: state.mode,
-      lastSeq: seq,
-      handledSeq: replyTo,
-      lastEventSeq: current!.lastEventSeq + events.length,
-      updatedAt: now,
-      ...(state.mode === "closed" ? { closedAt: now } : {}),
-    })
-    .where(eq(t.conversations.id, row.id));
+  const changes = {
+    state: state as unknown as Record<string, unknown>,
+    mode: state.mode,
+    lastSeq: seq,
+    handledSeq: replyTo,
+    lastEventSeq: current.lastEventSeq + events.length,
+    updatedAt: now,
+    ...(state.mode === "closed" ? { closedAt: now } : {}),
+  };
+  await tx.update(t.conversations).set(changes).where(eq(t.conversations.id, row.id));
+  return { ...row, ...changes };
 }
 
 async function readAnswer(ctx: ServiceContext, conversationId: string, seq: number): Promise<TurnResult> {

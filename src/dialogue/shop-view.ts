@@ -41,7 +41,14 @@ export function createShopView(ctx: ServiceContext, state: () => DialogueState):
       const s = state();
       orders ??= s.customerId
         ? listCustomerOrders(ctx, s.customerId)
-        : Promise.all(s.verifiedOrders.map((id) => findOrder(ctx, id))).then((list) => list.filter((o): o is OrderDetail => !!o));
+        : (async () => {
+            const found: OrderDetail[] = [];
+            for (const id of s.verifiedOrders) {
+              const order = await findOrder(ctx, id);
+              if (order) found.push(order);
+            }
+            return found;
+          })();
       return orders;
     },
     async order(id) {

@@ -102,11 +102,10 @@ export function randomDigits(n: number): string {
 async function attachDetails(ctx: ServiceContext, orders: OrderRow[]): Promise<OrderDetail[]> {
   if (orders.length === 0) return [];
   const ids = orders.map((o) => o.id);
-  const [items, shipments, refunds] = await Promise.all([
-    ctx.db.select().from(t.orderItems).where(inArray(t.orderItems.orderId, ids)).orderBy(asc(t.orderItems.id)),
-    ctx.db.select().from(t.shipments).where(inArray(t.shipments.orderId, ids)).orderBy(asc(t.shipments.id)),
-    ctx.db.select().from(t.refunds).where(inArray(t.refunds.orderId, ids)).orderBy(asc(t.refunds.createdAt)),
-  ]);
+  // Sequential on purpose: inside a transaction there is one connection, and pg queues anyway.
+  const items = await ctx.db.select().from(t.orderItems).where(inArray(t.orderItems.orderId, ids)).orderBy(asc(t.orderItems.id));
+  const shipments = await ctx.db.select().from(t.shipments).where(inArray(t.shipments.orderId, ids)).orderBy(asc(t.shipments.id));
+  const refunds = await ctx.db.select().from(t.refunds).where(inArray(t.refunds.orderId, ids)).orderBy(asc(t.refunds.createdAt));
   const events = shipments.length
     ? await ctx.db
         .select()

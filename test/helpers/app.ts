@@ -30,7 +30,7 @@ export async function buildTestNlu(database: Database): Promise<NluService> {
   });
 }
 
-export async function buildTestApp(database: Database, nlu?: NluService) {
+export async function buildTestApp(database: Database, nlu?: NluService, dialogue = new DialogueEngine(scenarios)) {
   return createApp({
     database,
     log: silent,
@@ -40,7 +40,7 @@ export async function buildTestApp(database: Database, nlu?: NluService) {
     tfBackend: "cpu",
     version: "test",
     nlu: nlu ?? (await buildTestNlu(database)),
-    dialogue: new DialogueEngine(scenarios),
+    dialogue,
   });
 }
 

@@ -1,0 +1,145 @@
+/**
+ * npm run bench:dialogue [-- --turns N] [--pg-url URL | --no-pg] [--json]
+ *
+ * Conversation turn latency, in-process: each turn is a full POST /v1/conversations/:id/messages
+ * through the Hono app (validation, storing the message, NLU, dialogue, shop queries and writes,
+ * storing the answer), on embedded PGlite and on PostgreSQL (a fresh schema, dropped afterwards).
+ * Conversations are scripted shopper journeys across the demo customers, replayed until N turns.
+ */
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { openDatabase, type Database, type DatabaseOptions } from "../src/db/client.js";
+import { DialogueEngine } from "../src/dialogue/engine.js";
+import { scenarios } from "../src/dialogue/scenarios/index.js";
+import { createApp } from "../src/http/app.js";
+import { signCustomerId } from "../src/identity/customer-token.js";
+import { initTensorFlow } from "../src/ml/tf.js";
+import { quantile } from "../src/nlp/eval/metrics.js";
+import { createNluService } from "../src/nlp/service.js";
+import { createLogger } from "../src/shared/logger.js";
+import { DEMO_NOW } from "../src/shop/demo/generate.js";
+import { seedDemoShop } from "../src/shop/demo/seed.js";
+
+const { values } = parseArgs({
+  options: {
+    turns: { type: "string", default: "1500" },
+    "pg-url": { type: "string", default: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test" },
+    "no-pg": { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
+  },
+});
+
+const SECRET = "bench-identity-secret";
+const log = createLogger("silent");
+
+/** Shopper journeys: [customer or null, messages]. Payloads start with "/". */
+const JOURNEYS: [string | null, string[]][] = [
+  ["c-1007", ["你好", "我的快递到哪了", "什么时候能到啊", "谢谢"]],
+  ["c-1001", ["我要退货", "第二个", "尺码不合适", "算了"]],
+  ["c-1003", ["AF-333多少瓦", "有没有绿色的", "怎么用啊"]],
+  ["c-1005", ["有什么优惠活动吗", "帮我开个发票", "第一个", "个人"]],
+  ["c-1002", ["我想换个尺码", "算了", "173 65kg 卫衣穿什么码"]],
+  [null, ["查一下物流", "2026111877967622", "6610", "转人工"]],
+  ["c-1004", ["衣服破了个洞", "不要了", "订单状态", "第三个"]],
+  ["c-1006", ["新疆能发货吗 多久到", "我要取消订单", "先不取消"]],
+];
+
+interface Result {
+  driver: string;
+  turns: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  perSecond: number;
+}
+
+async function bench(name: string, options: DatabaseOptions, turns: number): Promise<Result> {
+  const database: Database = await openDatabase(options);
+  try {
+    await database.migrate();
+    await seedDemoShop(database.db);
+    const nlu = await createNluService({ db: database.db, modelsDir: "models", knowledgeDir: "knowledge", dataDir: await mkdtemp(join(tmpdir(), "kefu-bench-")), log, watchMs: 0 });
+    const app = createApp({
+      database,
+      log,
+      clock: { now: () => DEMO_NOW },
+      adminKey: "bench-admin-key",
+      identitySecret: SECRET,
+      tfBackend: "n/a",
+      version: "bench",
+      nlu,
+      dialogue: new DialogueEngine(scenarios),
+    });
+    const post = (path: string, body: unknown) =>
+      app.request(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
+    const times: number[] = [];
+    const run = async (count: number, record: boolean) => {
+      let done = 0;
+      for (let j = 0; done < count; j++) {
+        const [customer, messages] = JOURNEYS[j % JOURNEYS.length]!;
+        const started = await post("/v1/conversations", customer ? { customerId: customer, customerToken: signCustomerId(SECRET, customer) } : {});
+        const { id } = (await started.json()) as { id: string };
+        for (const text of messages) {
+          if (done >= count) break;
+          const t0 = performance.now();
+          const res = await post(`/v1/conversations/${id}/messages`, text.startsWith("/") ? { payload: text } : { text });
+          await res.arrayBuffer();
+          const ms = performance.now() - t0;
+          if (res.status !== 200) throw new Error(`${name}: HTTP ${res.status} for "${text}"`);
+          if (record) times.push(ms);
+          done++;
+        }
+      }
+    };
+    await run(200, false); // warm-up: JIT, caches, connection pool
+    const started = performance.now();
+    await run(turns, true);
+    const seconds = (performance.now() - started) / 1000;
+    nlu.close();
+    const sorted = [...times].sort((a, b) => a - b);
+    const r2 = (x: number) => Math.round(x * 100) / 100;
+    return {
+      driver: name,
+      turns: times.length,
+      p50: r2(quantile(sorted, 0.5)),
+      p90: r2(quantile(sorted, 0.9)),
+      p99: r2(quantile(sorted, 0.99)),
+      max: r2(sorted.at(-1)!),
+      perSecond: Math.round(times.length / seconds),
+    };
+  } finally {
+    await database.close();
+  }
+}
+
+await initTensorFlow("auto", log);
+const turns = Number(values.turns);
+const results: Result[] = [await bench("pglite (in memory)", { kind: "pglite", dataDir: null }, turns)];
+if (!values["no-pg"]) {
+  const schema = `kefu_bench_${process.pid}`;
+  try {
+    results.push(await bench("postgresql", { kind: "postgres", url: values["pg-url"]!, schema, poolMax: 4 }, turns));
+  } finally {
+    const client = new pg.Client({ connectionString: values["pg-url"] });
+    await client.connect().then(
+      () => client.query(`drop schema if exists "${schema}" cascade`).finally(() => client.end()),
+      (err: unknown) => console.error(`postgresql unavailable: ${String(err)}`),
+    );
+  }
+}
+
+if (values.json) console.log(JSON.stringify(results, null, 2));
+else {
+  console.log("driver                 turns   p50 ms  p90 ms  p99 ms  max ms  turns/s");
+  for (const r of results) {
+    console.log(
+      `${r.driver.padEnd(22)} ${String(r.turns).padStart(5)} ${r.p50.toFixed(2).padStart(8)} ${r.p90.toFixed(2).padStart(7)} ${r.p99.toFixed(2).padStart(7)} ${r.max.toFixed(2).padStart(7)} ${String(r.perSecond).padStart(8)}`,
+    );
+  }
+  console.log("target: p99 ≤ 15 ms on PostgreSQL");
+}
