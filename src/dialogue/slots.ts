@@ -7,7 +7,7 @@ import type { ProductDetail } from "../shop/products.js";
 import { itemLabel, orderSummary } from "./format.js";
 import type { ChoiceSlot, ItemSlot, NumberSlot, OrderSlot, ProductSlot, SlotSpec, Slots, TextSlot, Turn, VariantSlot } from "./forms.js";
 import { payload, quickReplies, text, type Reply } from "./replies.js";
-import type { DialogueEvent, SlotValue } from "./state.js";
+import { MAX_VERIFICATION_FAILURES, type DialogueEvent, type SlotValue } from "./state.js";
 import { isCorrection, ordinal, phoneDigits } from "./understand.js";
 
 /** What trying to fill a slot gave. */
@@ -171,7 +171,6 @@ export async function corrections(specs: SlotSpec[], turn: Turn, slots: Slots): 
 
 export const ANONYMOUS_ORDER_PROMPT = "麻烦把订单号发给我（16位数字，在订单详情页可以复制）。如果您已登录商城，从“我的订单”进入客服会更方便。";
 const PHONE_PROMPT = "为了保护您的隐私，请再告诉我这个订单收货手机号的后四位。";
-const MAX_VERIFICATION_FAILURES = 3;
 
 /** The orders a list offers for this slot: in its statuses and passing its check. */
 export function eligibleOrders(slot: OrderSlot, orders: OrderDetail[], turn: Turn): OrderDetail[] {
@@ -212,10 +211,9 @@ async function orderFromMessage(slot: OrderSlot, turn: Turn, options: FillOption
   if (fromPayload) return explicitOrder(slot, turn, fromPayload);
   const number = turn.nlu?.entities.find((e) => e.type === "order_number");
   if (number) return explicitOrder(slot, turn, String(number.value));
-  if (!options.asked) return NONE;
 
   const pending = turn.state.pendingVerification;
-  if (!turn.state.customerId && pending) {
+  if (options.asked && !turn.state.customerId && pending) {
     const digits = phoneDigits(turn.text);
     if (!digits) return NONE;
     const verified = await turn.shop.verify(pending, digits);
@@ -226,7 +224,7 @@ async function orderFromMessage(slot: OrderSlot, turn: Turn, options: FillOption
         kind: "reject",
         reason: end
           ? "订单号或手机号后四位还是对不上。为了账户安全，请登录后再查询，或者让人工客服帮您核实。"
-          : "订单号或手机号后四位对不上，麻烦再核对一下订单号。",
+          : "订单号或手机号后四位对不上。麻烦再核对一下手机号后四位，订单号记错了的话直接发新的订单号给我。",
         end,
         events: [{ type: "VerificationFailed" }],
       };
@@ -236,23 +234,43 @@ async function orderFromMessage(slot: OrderSlot, turn: Turn, options: FillOption
     return checked.kind === "value" || checked.kind === "reject" ? { ...checked, events: [proof] } : checked;
   }
 
-  const offered = turn.state.offered?.slot === slot.name ? turn.state.offered.values : null;
-  if (!offered) return NONE;
-  const index = ordinal(turn.text, offered.length);
-  if (index !== null) return explicitOrder(slot, turn, offered[index]!);
-  const productIds = new Set(turn.nlu?.entities.filter((e) => e.type === "product").map((e) => String(e.value)));
-  if (productIds.size > 0) {
-    const orders = (await turn.shop.orders()).filter((o) => offered.includes(o.id) && o.items.some((i) => productIds.has(i.productId)));
-    if (orders.length === 1) return explicitOrder(slot, turn, orders[0]!.id);
-    if (orders.length > 1) {
-      return {
-        kind: "asked",
-        replies: [{ type: "order_list", text: "这几单里都有这件商品，是哪一单呢？", orders: orders.map(orderSummary) }],
-        events: [{ type: "ChoicesOffered", slot: slot.name, values: orders.map((o) => o.id) }],
-      };
-    }
+  const offered = options.asked && turn.state.offered?.slot === slot.name ? turn.state.offered.values : null;
+  if (offered) {
+    const index = ordinal(turn.text, offered.length);
+    if (index !== null) return explicitOrder(slot, turn, offered[index]!);
+  }
+  if (!turn.state.customerId) return NONE;
+  // 那个耳机的订单 / 手机那个 / 我买的键盘什么时候发货: the orders holding what the shopper names.
+  const pool = offered
+    ? (await turn.shop.orders()).filter((o) => offered.includes(o.id))
+    : eligibleOrders(slot, await turn.shop.orders(), turn);
+  const orders = ordersNaming(turn, pool);
+  if (orders === null) return NONE;
+  if (orders.length === 1) return explicitOrder(slot, turn, orders[0]!.id);
+  if (orders.length > 1 && orders.length < pool.length) {
+    return {
+      kind: "asked",
+      replies: [{ type: "order_list", text: "这几单里都有，是哪一单呢？", orders: orders.map(orderSummary) }],
+      events: [{ type: "SlotRequested", slot: slot.name }, { type: "ChoicesOffered", slot: slot.name, values: orders.map((o) => o.id) }],
+    };
   }
   return NONE;
+}
+
+/** Words that never name goods, whatever the item names contain. */
+const NOT_GOODS = new Set(["订单", "这个", "那个", "一下", "什么", "时候", "怎么", "快递", "物流", "发货", "退货", "退款", "地址", "商品", "东西", "帮我", "我的", "买的", "一个", "这单", "那单", "取消", "修改", "发票", "还是"]);
+
+/**
+ * Orders among `pool` holding a product the message names (an entity) or whose item names contain
+ * a word of it (手机, 键盘, 牛仔裤). Null when the message names no goods at all.
+ */
+function ordersNaming(turn: Turn, pool: OrderDetail[]): OrderDetail[] | null {
+  const productIds = new Set(turn.nlu?.entities.filter((e) => e.type === "product").map((e) => String(e.value)));
+  if (productIds.size > 0) return pool.filter((o) => o.items.some((i) => productIds.has(i.productId)));
+  const words = (turn.nlu?.tokens ?? []).filter((w) => /^\p{Script=Han}{2,}$/u.test(w) && !NOT_GOODS.has(w));
+  if (words.length === 0) return null;
+  const hits = pool.filter((o) => o.items.some((i) => words.some((w) => i.name.includes(w))));
+  return hits.length > 0 ? hits : null;
 }
 
 async function orderFromContext(slot: OrderSlot, turn: Turn): Promise<Fill> {

@@ -100,6 +100,9 @@ export function initialState(): DialogueState {
   };
 }
 
+/** Wrong order number / phone digit pairs an anonymous visitor may give before the check stops. */
+export const MAX_VERIFICATION_FAILURES = 3;
+
 const MEMORY_TYPES: EntityType[] = ["product", "color", "size", "height", "weight", "order_number"];
 
 /** The last value per remembered entity type in a message. */
@@ -163,8 +166,11 @@ export function applyEvent(state: DialogueState, event: DialogueEvent): Dialogue
         verificationFailures: 0,
         verifiedOrders: state.verifiedOrders.includes(event.orderId) ? state.verifiedOrders : [...state.verifiedOrders, event.orderId],
       };
-    case "VerificationFailed":
-      return { ...state, pendingVerification: null, verificationFailures: state.verificationFailures + 1 };
+    case "VerificationFailed": {
+      const failures = state.verificationFailures + 1;
+      // The shopper may retry the digits (or send another order number) until the last attempt.
+      return { ...state, pendingVerification: failures >= MAX_VERIFICATION_FAILURES ? null : state.pendingVerification, verificationFailures: failures };
+    }
     case "OrderFocused":
       return { ...state, focusOrder: event.orderId };
     case "TurnHandled":

@@ -8,7 +8,7 @@ import { parseNumeral } from "../nlp/chinese-numbers.js";
 const strip = (text: string) => text.replace(/[\s,.!?;:~，。！？、；：…]+/g, "");
 
 const CANCEL =
-  /^(算了|算啦|不要了|不用了|不需要了|不办了|不弄了|先不了|先不用了|取消吧|放弃|不想要了|没事了|没事|不退了|不换了|不改了|不开了|不查了|先这样)(吧|啦|了|哈|呀|呢|吧|谢谢|算了|不用了)*$/;
+  /^(算了|算啦|不要了|不用了|不需要了|不办了|不弄了|先不了|先不用了|取消吧|放弃|不想要了|没事了|没事|不退了|不换了|不改了|不开了|不查了|先这样)(吧|啦|了|哈|呀|呢|谢谢|算了|不用了|(我)?(先|还是)?不(要|用|需要|取消|退|换|改|开|查|弄|办|买)了?)*$/;
 
 /** 算了 / 不要了 / 不用了 (and nothing more): the shopper drops the current form. */
 export function isCancel(text: string): boolean {
@@ -17,11 +17,12 @@ export function isCancel(text: string): boolean {
 }
 
 const YES = /^(是|是的|是啊|对|对的|对啊|嗯|嗯嗯|恩|好|好的|好滴|好嘞|好啊|行|行的|可以|可以的|确认|确定|没问题|没错|ok|okay|yes|y|要|需要|麻烦了|麻烦你了|确认取消|确认提交|提交|办吧|就这个|就这样)/;
-const NO = /^(不|否|别|不是|不对|不行|不要|不用|不确认|no|n|再想想|等等|等一下|先别)/;
+const NO = /^(不|否|别|不是|不对|不行|不要|不用|不确认|no|n|再想想|等等|等一下|先别|先不|算了|还是算了)/;
 
 /** true = yes, false = no, null = neither. */
 export function yesNo(text: string): boolean | null {
-  const t = strip(text);
+  // Leading fillers (呃, 啊, 那) say nothing; 嗯 alone is a yes, so it stays.
+  const t = strip(text).replace(/^(呃|额|啊|哦|噢|那个|那)+/, "");
   if (!t || t.length > 14) return null;
   if (NO.test(t)) return false;
   if (YES.test(t)) return true;

@@ -8,29 +8,56 @@ import { orderName, shippedOn } from "./common.js";
 
 const PLACE = /(省|市|区|县|镇|乡|村|街道|路|街|道|巷|弄|号|栋|幢|单元|室|小区|大厦|公寓|花园)/;
 
+const MUNICIPALITIES = ["北京", "上海", "天津", "重庆"];
+const PROVINCES = [
+  ...MUNICIPALITIES,
+  "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南",
+  "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门",
+];
+const PROVINCE_SUFFIX = /^(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)/;
+
 /**
- * Reads a typed address: 浙江省杭州市西湖区文三路259号 → province/city/district/detail.
- * A mobile number and a 2–4 character name in the text replace the old ones.
+ * Reads a typed address: 浙江省杭州市西湖区文三路259号 → province/city/district/detail; the province
+ * may be left out (杭州市西湖区…) and then stays as it was. A mobile number and a 2–4 character
+ * name in the text replace the old ones.
  */
 export function parseAddress(raw: string, previous: PostalAddress): PostalAddress {
   let rest = raw.replace(/^(地址|新地址|收货地址)?(改成|改为|换成|是|:)?/, "").trim();
   const phone = /1[3-9]\d{9}/.exec(rest)?.[0];
   if (phone) rest = rest.replace(phone, " ");
-  const m = /^(.{2,8}?(?:省|自治区)|北京|上海|天津|重庆)?(.{2,10}?(?:市|自治州|州|盟))?(.{1,10}?(?:区|县|旗))?(.*)$/.exec(rest.replace(/\s+/g, " ").trim())!;
-  const [, province, city, district, tail] = m;
-  let detail = (tail ?? "").trim();
-  let name = previous.name;
-  const named = /(?:^|\s)([\u4e00-\u9fa5]{2,4})$/.exec(detail) ?? /^([\u4e00-\u9fa5]{2,4})\s/.exec(detail);
-  if (named && !PLACE.test(named[1]!)) {
-    name = named[1]!;
-    detail = detail.replace(named[0], " ").trim();
+  rest = rest.replace(/\s+/g, " ").trim();
+
+  let province = previous.province;
+  let city: string | null = null;
+  const named = PROVINCES.find((p) => rest.startsWith(p));
+  if (named) {
+    province = named;
+    rest = rest.slice(named.length).replace(PROVINCE_SUFFIX, "");
+    if (MUNICIPALITIES.includes(named)) city = `${named}市`;
   }
-  const cleanProvince = province?.replace(/(省|自治区)$/, "");
+  if (!city) {
+    const m = /^(.{2,10}?(?:市|自治州|地区|盟))/.exec(rest);
+    if (m) {
+      city = m[1]!;
+      rest = rest.slice(city.length);
+    }
+  }
+  const d = /^(.{1,10}?(?:区|县|旗|市))/.exec(rest);
+  const district = d && !/[路街道号]/.test(d[1]!) ? d[1]! : null;
+  if (district) rest = rest.slice(district.length);
+
+  let detail = rest.trim();
+  let name = previous.name;
+  const person = /(?:^|\s)([\u4e00-\u9fa5]{2,4})$/.exec(detail) ?? /^([\u4e00-\u9fa5]{2,4})\s/.exec(detail);
+  if (person && !PLACE.test(person[1]!)) {
+    name = person[1]!;
+    detail = detail.replace(person[0], " ").trim();
+  }
   return {
     name,
     phone: phone ?? previous.phone,
-    province: cleanProvince ?? previous.province,
-    city: city ?? (province && /北京|上海|天津|重庆/.test(province) ? `${province}市` : previous.city),
+    province,
+    city: city ?? previous.city,
     district: district ?? (city ? "" : previous.district),
     detail: detail.replace(/\s+/g, ""),
   };

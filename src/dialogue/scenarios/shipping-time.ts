@@ -12,17 +12,32 @@ export const shippingTime = defineForm({
     {
       name: "order",
       kind: "order",
-      statuses: ["unpaid", "paid"],
+      statuses: ["unpaid", "paid", "shipped"],
+      preferOpen: true,
       check: (order) =>
-        order.status === "shipped" || order.status === "delivered"
-          ? `${orderName(order)}已经发货了，需要的话我帮您查一下物流。`
-          : null,
+        order.status === "delivered"
+          ? `${orderName(order)}已经签收了。`
+          : order.status === "cancelled"
+            ? `${orderName(order)}已经取消了，不会发货。`
+            : !["unpaid", "paid", "shipped"].includes(order.status)
+              ? `${orderName(order)}正在售后流程中，不会再发货。`
+              : null,
       prompt: "您问的是哪个订单呢？",
       none: `现货商品付款后 ${SHIP_WITHIN_HOURS} 小时内发货，预售商品以商品页写的时间为准。您目前没有待发货的订单。`,
     },
   ],
   async action(turn, slots) {
     const order = (await turn.shop.order(String(slots.order)))!;
+    if (order.status === "shipped") {
+      const latest = order.shipments.at(-1)?.events.at(-1);
+      return {
+        replies: [
+          text(`${orderName(order)}已经发货了（${order.shippedAt ? when(order.shippedAt) : "近日"}发出）${latest ? `，最新动态：${latest.description}（${when(latest.at)}）` : ""}。`),
+          quickReplies([{ label: "查看完整物流", payload: payload("logistics", { order: order.id }) }]),
+        ],
+        result: { orderId: order.id, shipped: true },
+      };
+    }
     if (order.status === "unpaid") {
       return {
         replies: [text(`${orderName(order)}还没有付款，请在 ${when(payDeadline(order))} 前付款，付款后 ${SHIP_WITHIN_HOURS} 小时内发货。`)],
