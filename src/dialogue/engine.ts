@@ -13,6 +13,9 @@ import { isCancel, yesNo } from "./understand.js";
 
 /** An intent this confident starts another form in the middle of one (a digression). */
 const DIGRESSION_MIN_CONFIDENCE = 0.7;
+/** A follow-up is short, and the intent model must be less sure than this that it is something else. */
+const FOLLOW_UP_MAX_CHARS = 16;
+const FOLLOW_UP_OVERRIDE_BELOW = 0.9;
 /** After this many consecutive turns the bot could not handle, it offers a human. */
 const UNHANDLED_BEFORE_OFFER = 2;
 
@@ -107,7 +110,7 @@ export class DialogueEngine {
     const top = run.top;
     const intent = run.turn.nlu?.intent;
     if (top) {
-      if (isCancel(run.turn.text)) {
+      if (isCancel(run.turn.text) && !(await this.answersChoice(run))) {
         this.cancel(run, "shopper");
         await this.resume(run);
         return true;
@@ -125,20 +128,66 @@ export class DialogueEngine {
       run.say(text("好的。还有什么可以帮您的吗？"));
       return true;
     }
+    const followUp = this.followUp(run);
+    if (followUp) {
+      await this.startForm(run, followUp);
+      return true;
+    }
     const spec = intent ? this.byIntent.get(intent.name) : undefined;
     if (!spec) return false;
     await this.startForm(run, spec);
     return true;
   }
 
+  /** 不想要了 answering 退货原因 is an answer (七天无理由), not 算了. */
+  private async answersChoice(run: Run): Promise<boolean> {
+    const form = run.top!;
+    const slot = this.byName.get(form.name)!.slots.find((s) => s.name === form.requested);
+    if (slot?.kind !== "choice") return false;
+    return (await fillFromMessage(slot, run.turn, form.slots, { asked: true })).kind === "value";
+  }
+
+  /** The scenario a short follow-up continues, unless the intent model is sure it is something else. */
+  private followUp(run: Run): FormSpec | undefined {
+    const last = run.state.lastAction;
+    const intent = run.turn.nlu?.intent;
+    if (!intent || [...run.turn.text].length > FOLLOW_UP_MAX_CHARS) return undefined;
+    return this.forms.find(
+      (f) =>
+        f.followUp &&
+        (f.followUp.after === "any" || (last !== null && f.followUp.after.includes(last))) &&
+        (intent.name === f.intent || intent.confidence < FOLLOW_UP_OVERRIDE_BELOW) &&
+        f.followUp!.when(run.turn),
+    );
+  }
+
   private async startForm(run: Run, spec: FormSpec): Promise<void> {
     run.emit({ type: "FormStarted", form: spec.name, said: entityValues(run.turn.nlu?.entities ?? []) });
+    // Everything the opening message says is used: slots whose turn has come are filled now; the
+    // others (退货原因 before the order is picked) are noted and used when their turn comes.
+    let question: Extract<Fill, { kind: "asked" }> | null = null;
     for (const slot of spec.slots) {
-      const form = run.top!;
-      if (slot.when && !slot.when(form.slots)) continue;
+      const form = run.top;
+      if (!form || form.name !== spec.name) return;
+      const known = { ...form.heard, ...form.slots };
+      if (slot.when && !slot.when(known)) continue;
+      if (slot.name in form.slots) continue;
+      // A choice or number without its own validation does not depend on the slots before it.
+      const independent = (slot.kind === "choice" || slot.kind === "number") && !slot.validate;
+      const ready = independent || (!question && spec.slots.slice(0, spec.slots.indexOf(slot)).every((s) => (s.when && !s.when(known)) || s.name in form.slots));
       const fill = await fillFromMessage(slot, run.turn, form.slots, { asked: false });
-      const result = await this.applyFill(run, spec, slot.name, fill);
-      if (result === "stop") return;
+      if (fill.kind === "asked") {
+        question ??= fill;
+      } else if (ready) {
+        if ((await this.applyFill(run, spec, slot.name, fill)) === "stop") return;
+      } else if (fill.kind === "value") {
+        run.emit({ type: "SlotHeard", slot: slot.name, value: fill.value });
+      }
+    }
+    if (question) {
+      run.emit(...question.events);
+      run.say(...question.replies);
+      return;
     }
     await this.advance(run);
   }
@@ -212,8 +261,9 @@ export class DialogueEngine {
   private async applyFill(run: Run, spec: FormSpec, slotName: string, fill: Fill): Promise<"filled" | "stop" | "none"> {
     const slot = spec.slots.find((s) => s.name === slotName)!;
     if (fill.kind === "value" && slot.validate) {
-      const reason = await slot.validate(fill.value, run.turn, run.top!.slots);
-      if (reason) fill = { kind: "reject", reason, events: fill.events };
+      const refusal = await slot.validate(fill.value, run.turn, run.top!.slots);
+      if (typeof refusal === "string") fill = { kind: "reject", reason: refusal, events: fill.events };
+      else if (refusal) fill = { kind: "reject", reason: refusal.reason, end: true, events: fill.events, replies: refusal.replies };
     }
     switch (fill.kind) {
       case "value":
@@ -227,7 +277,7 @@ export class DialogueEngine {
         return "stop";
       case "reject":
         run.emit(...(fill.events ?? []), { type: "SlotRejected", slot: slotName, reason: fill.reason });
-        run.say(text(fill.reason));
+        run.say(text(fill.reason), ...(fill.replies ?? []));
         if (fill.end) {
           run.emit({ type: "FormCancelled", form: spec.name, reason: "refused" });
           if (run.state.verificationFailures >= 3 && !run.state.customerId) run.say(quickReplies([HUMAN_OPTION]));
@@ -249,7 +299,15 @@ export class DialogueEngine {
       const spec = this.byName.get(form.name)!;
       const missing = spec.slots.find((s) => (!s.when || s.when(form.slots)) && !(s.name in form.slots));
       if (missing) {
-        const fill = await fillFromContext(missing, run.turn, form.slots);
+        // Said when the form opened, or in this message (脚长26厘米 before the product was known), then the context.
+        const heard = form.heard[missing.name];
+        const fromMessage: Fill =
+          heard !== undefined
+            ? { kind: "value", value: heard }
+            : missing.kind === "text"
+              ? { kind: "none" }
+              : await fillFromMessage(missing, run.turn, form.slots, { asked: false });
+        const fill = fromMessage.kind === "none" ? await fillFromContext(missing, run.turn, form.slots) : fromMessage;
         if (fill.kind === "value") {
           await this.applyFill(run, spec, missing.name, fill);
           continue;
@@ -298,7 +356,7 @@ export class DialogueEngine {
     run.say(...result.replies);
     run.emit({ type: "FormCompleted", form: spec.name });
     if (result.handoff) {
-      await this.handoff(run, result.handoff.reason, result.handoff.summary);
+      await this.handoff(run, result.handoff.reason, result.handoff.summary || undefined);
       return;
     }
     await this.resume(run);

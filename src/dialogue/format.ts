@@ -26,9 +26,12 @@ export function when(date: Date): string {
   return `${parts.month}月${parts.day}日 ${parts.hour}:${parts.minute}`;
 }
 
-/** "11月18日" in China time. */
-export function day(date: Date): string {
-  return when(date).split(" ")[0]!;
+/** "11月18日" in China time; "2028年8月18日" when the year is not the current one (`now`). */
+export function day(date: Date, now?: Date): string {
+  const md = when(date).split(" ")[0]!;
+  if (!now) return md;
+  const year = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).getUTCFullYear();
+  return year(date) === year(now) ? md : `${year(date)}年${md}`;
 }
 
 export const ORDER_STATUS_TEXT: Record<OrderStatus, string> = {

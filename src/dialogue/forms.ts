@@ -13,6 +13,8 @@ import type { DialogueState, SlotValue } from "./state.js";
 
 export type Slots = Record<string, SlotValue>;
 
+export type Refusal = string | { reason: string; end: true; replies?: Reply[] };
+
 /** The data a scenario may read; order access is already restricted to what this shopper may see. */
 export interface ShopView {
   customer(): Promise<{ id: string; name: string; vipLevel: number; defaultAddress: PostalAddress } | null>;
@@ -59,8 +61,11 @@ interface SlotBase {
   prompt: Prompt;
   /** The slot is only needed when this holds for the slots filled so far. */
   when?: (slots: Slots) => boolean;
-  /** Why a value the shopper gave cannot be used (said, then the slot is asked again), or null. */
-  validate?: (value: SlotValue, turn: Turn, slots: Slots) => Promise<string | null> | string | null;
+  /**
+   * Why a value cannot be used, or null. A string is said and the slot asked again; `{reason, end}`
+   * ends the form (nothing else could qualify, e.g. an item without warranty).
+   */
+  validate?: (value: SlotValue, turn: Turn, slots: Slots) => Promise<Refusal | null> | Refusal | null;
 }
 
 /** An order of this shopper's; a list to pick from when there are several, never a guess. */
@@ -140,6 +145,12 @@ export interface FormSpec {
   /** Shown when resuming after a digression: 我们继续刚才的{title}. */
   title: string;
   slots: SlotSpec[];
+  /**
+   * A short follow-up right after one of the `after` scenarios continues here even when the intent
+   * model reads it otherwise: 价格呢 after product facts, 那L呢 after a stock answer. `product_page`
+   * stands for a conversation opened on a product page; "any" matches whatever came before.
+   */
+  followUp?: { after: string[] | "any"; when: (turn: Turn) => boolean };
   /** Ask the shopper to confirm before acting; the replies ask the question. */
   confirm?: (turn: Turn, slots: Slots) => Promise<Reply[]>;
   action: (turn: Turn, slots: Slots) => Promise<ActionResult>;

@@ -14,7 +14,7 @@ import { isCorrection, ordinal, phoneDigits } from "./understand.js";
 export type Fill =
   | { kind: "value"; value: SlotValue; events?: DialogueEvent[]; also?: Record<string, SlotValue> }
   /** Unusable answer: say why; `end` drops the form (the order can never qualify). */
-  | { kind: "reject"; reason: string; end?: boolean; events?: DialogueEvent[] }
+  | { kind: "reject"; reason: string; end?: boolean; events?: DialogueEvent[]; replies?: Reply[] }
   /** The resolver asked a follow-up itself (phone digits, a narrower list). */
   | { kind: "asked"; replies: Reply[]; events: DialogueEvent[] }
   | { kind: "none" };
@@ -59,7 +59,8 @@ export async function fillFromContext(slot: SlotSpec, turn: Turn, slots: Slots):
       return NONE;
     }
     case "product": {
-      const candidates = [turn.state.context.productId, turn.state.memory.product, await productOfItem(turn, slots)];
+      // The product talked about last, then the page the shopper is on, then the item of the order.
+      const candidates = [turn.state.memory.product, turn.state.context.productId, await productOfItem(turn, slots)];
       for (const id of candidates) {
         if (typeof id !== "string") continue;
         const product = await turn.shop.product(id);
@@ -124,7 +125,7 @@ export async function ask(slot: SlotSpec, turn: Turn, slots: Slots): Promise<{ r
     case "color":
     case "size": {
       const product = await productOf(turn, slots);
-      const values = product ? availableValues(product, slot.kind) : [];
+      const values = product ? availableValues(product, slot.kind, await itemOf(turn, slots)) : [];
       if (values.length === 0) return { replies: [text(prompt)], events: [requested] };
       return {
         replies: [quickReplies(values.map((v) => ({ label: v, payload: payload("select", { value: v }) })), prompt)],
@@ -161,7 +162,8 @@ export async function corrections(specs: SlotSpec[], turn: Turn, slots: Slots): 
     if (spec.kind === "number" && !explicit) continue;
     const fill = await fillFromMessage(spec, turn, slots, { asked: false });
     if (fill.kind !== "value" || fill.value === slots[spec.name]) continue;
-    const reason = await spec.validate?.(fill.value, turn, slots);
+    const refusal = await spec.validate?.(fill.value, turn, slots);
+    const reason = typeof refusal === "string" ? refusal : refusal?.reason;
     out.push(reason ? { slot: spec.name, value: fill.value, rejected: reason } : { slot: spec.name, value: fill.value });
   }
   return out;
@@ -265,11 +267,21 @@ const NOT_GOODS = new Set(["订单", "这个", "那个", "一下", "什么", "�
  * a word of it (手机, 键盘, 牛仔裤). Null when the message names no goods at all.
  */
 function ordersNaming(turn: Turn, pool: OrderDetail[]): OrderDetail[] | null {
-  const productIds = new Set(turn.nlu?.entities.filter((e) => e.type === "product").map((e) => String(e.value)));
-  if (productIds.size > 0) return pool.filter((o) => o.items.some((i) => productIds.has(i.productId)));
-  const words = (turn.nlu?.tokens ?? []).filter((w) => /^\p{Script=Han}{2,}$/u.test(w) && !NOT_GOODS.has(w));
+  const named = pool.filter((o) => (itemsNaming(turn, o.items)?.length ?? 0) > 0);
+  return named.length > 0 || mentionsGoods(turn) ? named : null;
+}
+
+const goodsWords = (turn: Turn) => (turn.nlu?.tokens ?? []).filter((w) => /^\p{Script=Han}{2,}$/u.test(w) && !NOT_GOODS.has(w));
+const mentionedProducts = (turn: Turn) => new Set(turn.nlu?.entities.filter((e) => e.type === "product").map((e) => String(e.value)));
+const mentionsGoods = (turn: Turn) => mentionedProducts(turn).size > 0;
+
+/** The items a message names: by a product entity, else by a word of the item's name (手机, 那個手機). */
+function itemsNaming<T extends { productId: string; name: string }>(turn: Turn, items: T[]): T[] | null {
+  const productIds = mentionedProducts(turn);
+  if (productIds.size > 0) return items.filter((i) => productIds.has(i.productId));
+  const words = goodsWords(turn);
   if (words.length === 0) return null;
-  const hits = pool.filter((o) => o.items.some((i) => words.some((w) => i.name.includes(w))));
+  const hits = items.filter((i) => words.some((w) => i.name.includes(w)));
   return hits.length > 0 ? hits : null;
 }
 
@@ -307,9 +319,8 @@ async function itemFromMessage(slot: ItemSlot, turn: Turn, slots: Slots, options
   const byId = (id: string | number | undefined) => order.items.find((i) => String(i.id) === String(id));
   const fromPayload = byId(turn.payload?.args.item);
   if (fromPayload) return checkItem(slot, fromPayload, order, turn);
-  const products = new Set(turn.nlu?.entities.filter((e) => e.type === "product").map((e) => String(e.value)));
-  const matching = order.items.filter((i) => products.has(i.productId));
-  if (matching.length === 1) return checkItem(slot, matching[0]!, order, turn);
+  const matching = itemsNaming(turn, order.items);
+  if (matching?.length === 1) return checkItem(slot, matching[0]!, order, turn);
   if (options.asked && turn.state.offered?.slot === slot.name) {
     const index = ordinal(turn.text, turn.state.offered.values.length);
     const item = index === null ? undefined : byId(turn.state.offered.values[index]);
@@ -358,10 +369,22 @@ function purchasedProducts(orders: OrderDetail[]): { productId: string; name: st
 
 // ───────────────────────── colours, sizes, numbers, choices, text ─────────────────────────
 
-/** Distinct colours or sizes of a product that are in stock, in catalogue order. */
-export function availableValues(product: ProductDetail, kind: "color" | "size"): string[] {
-  const values = product.variants.filter((v) => v.stock > 0).map((v) => v[kind]).filter((v): v is string => !!v);
+/**
+ * Distinct colours or sizes of a product that are in stock, in catalogue order; with `keep`, only
+ * in the item's other attribute (the sizes in stock in 米白 when exchanging a 米白 jacket).
+ */
+export function availableValues(product: ProductDetail, kind: "color" | "size", keep?: { color: string | null; size: string | null }): string[] {
+  const other = kind === "color" ? "size" : "color";
+  const values = product.variants
+    .filter((v) => v.stock > 0 && (!keep?.[other] || v[other] === keep[other]))
+    .map((v) => v[kind])
+    .filter((v): v is string => !!v);
   return [...new Set(values)];
+}
+
+async function itemOf(turn: Turn, slots: Slots) {
+  const order = await orderOf(turn, slots);
+  return order?.items.find((i) => String(i.id) === String(slots.item)) ?? undefined;
 }
 
 /** Maps what the shopper said (黑, 黑色, l码) to the product's own colour or size name. */
@@ -389,11 +412,12 @@ function variantNameIn(product: ProductDetail, kind: "color" | "size", text: str
 async function variantFromMessage(slot: VariantSlot, turn: Turn, slots: Slots): Promise<Fill> {
   const product = await productOf(turn, slots);
   if (!product) return NONE;
-  const said = turn.payload?.args.value ?? turn.nlu?.entities.find((e) => e.type === slot.kind)?.value ?? variantNameIn(product, slot.kind, turn.text);
+  // The last one said wins: 米白太容易脏了，换军绿吧.
+  const said = turn.payload?.args.value ?? turn.nlu?.entities.findLast((e) => e.type === slot.kind)?.value ?? variantNameIn(product, slot.kind, turn.text);
   if (said === undefined) return NONE;
   const value = matchVariantValue(product, slot.kind, String(said));
   if (!value) {
-    const options = availableValues(product, slot.kind);
+    const options = availableValues(product, slot.kind, await itemOf(turn, slots));
     const word = slot.kind === "color" ? "颜色" : "尺码";
     return { kind: "reject", reason: `这款没有${String(said)}${slot.kind === "size" ? "码" : ""}哦，目前有货的${word}是：${options.join("、") || "暂无"}。` };
   }
@@ -407,7 +431,11 @@ function inRange(slot: NumberSlot, n: number): boolean {
 function numberFromMessage(slot: NumberSlot, turn: Turn, options: FillOptions): Fill {
   const entity = slot.entity ? turn.nlu?.entities.find((e) => e.type === slot.entity) : undefined;
   let value = typeof entity?.value === "number" ? entity.value : (slot.extract?.(turn.text) ?? null);
-  if (value === null && options.asked && /^\s*\d+(\.\d+)?\s*$/.test(turn.text)) value = Number(turn.text);
+  if (value === null && options.asked) {
+    // A lone number answering the question: "180", "大概65".
+    const numbers = turn.text.match(/\d+(?:\.\d+)?/g);
+    if (numbers?.length === 1 && [...turn.text].length <= 12) value = Number(numbers[0]);
+  }
   if (value === null) return NONE;
   return inRange(slot, value) ? { kind: "value", value } : { kind: "reject", reason: slot.invalid };
 }

@@ -19,6 +19,8 @@ export interface ActiveForm {
   attempts: number;
   /** Entity values the shopper said since this form started (换个L码的 before the order is known). */
   said: Partial<Record<EntityType, SlotValue>>;
+  /** Slot values the opening message gave before their turn came (退货原因 before the order). */
+  heard: Record<string, SlotValue>;
 }
 
 export interface ConversationContext {
@@ -48,6 +50,8 @@ export interface DialogueState {
   focusOrder: string | null;
   /** Consecutive turns the bot could not handle. */
   unhandled: number;
+  /** The scenario whose action ran last, for follow-up questions (那L呢, 价格呢). */
+  lastAction: string | null;
   handoff: { reason: string; summary: string } | null;
 }
 
@@ -66,6 +70,7 @@ export type DialogueEvent =
   | { type: "SlotRequested"; slot: string }
   | { type: "ChoicesOffered"; slot: string; values: string[] }
   | { type: "SlotSet"; slot: string; value: SlotValue }
+  | { type: "SlotHeard"; slot: string; value: SlotValue }
   | { type: "SlotRejected"; slot: string; reason: string }
   | { type: "ConfirmationRequested" }
   | { type: "FormCompleted"; form: string }
@@ -96,6 +101,7 @@ export function initialState(): DialogueState {
     memory: {},
     focusOrder: null,
     unhandled: 0,
+    lastAction: null,
     handoff: null,
   };
 }
@@ -122,7 +128,14 @@ function updateTop(state: DialogueState, update: (form: ActiveForm) => ActiveFor
 export function applyEvent(state: DialogueState, event: DialogueEvent): DialogueState {
   switch (event.type) {
     case "ConversationStarted":
-      return { ...state, customerId: event.customerId, channel: event.channel, context: event.context, mode: "bot" };
+      return {
+        ...state,
+        customerId: event.customerId,
+        channel: event.channel,
+        context: event.context,
+        mode: "bot",
+        lastAction: event.context.productId ? "product_page" : null,
+      };
     case "UserUttered": {
       const said = entityValues(event.entities);
       const memory = { ...state.memory, ...said };
@@ -132,7 +145,7 @@ export function applyEvent(state: DialogueState, event: DialogueEvent): Dialogue
       return {
         ...state,
         offered: null,
-        forms: [...state.forms, { name: event.form, slots: {}, requested: null, confirming: false, attempts: 0, said: { ...event.said } }],
+        forms: [...state.forms, { name: event.form, slots: {}, requested: null, confirming: false, attempts: 0, said: { ...event.said }, heard: {} }],
       };
     case "SlotRequested":
       return updateTop(state, (f) => ({ ...f, requested: event.slot, confirming: false, attempts: f.requested === event.slot ? f.attempts : 0 }));
@@ -148,15 +161,20 @@ export function applyEvent(state: DialogueState, event: DialogueEvent): Dialogue
       }));
       return { ...next, offered: state.offered?.slot === event.slot ? null : state.offered };
     }
+    case "SlotHeard":
+      return updateTop(state, (f) => ({ ...f, heard: { ...f.heard, [event.slot]: event.value } }));
     case "SlotRejected":
-      return updateTop(state, (f) => ({ ...f, attempts: f.attempts + 1 }));
+      return updateTop(state, (f) => {
+        const { [event.slot]: _dropped, ...heard } = f.heard;
+        return { ...f, attempts: f.attempts + 1, heard };
+      });
     case "ConfirmationRequested":
       return updateTop(state, (f) => ({ ...f, requested: null, confirming: true, attempts: 0 }));
     case "FormCompleted":
     case "FormCancelled":
       return { ...state, forms: state.forms.slice(0, -1), offered: null };
     case "ActionExecuted":
-      return state;
+      return { ...state, lastAction: event.action };
     case "VerificationRequested":
       return { ...state, pendingVerification: event.orderId };
     case "OrderVerified":

@@ -254,6 +254,11 @@ function body(text: string): Entity[] {
     // "5斤装" is a pack size, not a shopper's weight.
     if (kg >= 25 && kg <= 200 && !(m[2] === "斤" && text[m.index + m[0].length] === "装")) out.push(entity("weight", kg, m[0], m.index));
   }
+  for (const m of matches(text, /([一二两三四五六七八九十百]{2,6})\s*(公斤|千克|斤)(?!装)/g)) {
+    const value = parseNumeral(m[1]!);
+    const kg = m[2] === "斤" ? value / 2 : value;
+    if (kg >= 25 && kg <= 200) out.push(entity("weight", kg, m[0], m.index));
+  }
   // Bare figures after a cue: 身高170 体重65, or the common "170 65" pair.
   for (const m of matches(text, /(?:身高|个子|高)\s*(1[3-9]\d|2[0-2]\d)(?![\d.a-z])/g)) {
     out.push(entity("height", Number(m[1]), m[1]!, m.index + m[0].length - m[1]!.length));
@@ -265,7 +270,7 @@ function body(text: string): Entity[] {
   for (const m of matches(text, /(?<![\d.])(1[4-9]\d)(?=\s*[,，/ ]?\s*\d{2,3}(?:\.\d)?\s*(?:kg|公斤|千克|斤))/g)) {
     out.push(entity("height", Number(m[1]), m[1]!, m.index));
   }
-  for (const m of matches(text, /(?:我|本人)\s*(1[4-9]\d)(?![\d.])/g)) {
+  for (const m of matches(text, /(?:我|本人)\s*(?:是|有)?\s*(1[4-9]\d)(?![\d.])/g)) {
     out.push(entity("height", Number(m[1]), m[1]!, m.index + m[0].length - m[1]!.length));
   }
   for (const m of matches(text, /(?<![\d.])(1[4-9]\d)\s*[,，/ ]?\s*(\d{2,3})(?![\d.a-z斤码号元块])/g)) {

@@ -18,6 +18,17 @@ const SPEC_WORDS: [RegExp, string[]][] = [
   [/适合|肤质|人群/, ["适用", "适合"]],
 ];
 
+const PRICE = /多少钱|价格|价钱|贵|便宜|几块|啥价/;
+const WARRANTY = /保修|质保|包修|保多久/;
+
+/** The message is just a product's name or model code (破壁机, AF-333): the shopper wants to hear about it. */
+function isBareProductName(turn: { text: string; nlu: { entities: { type: string; text: string }[] } | null }): boolean {
+  const named = turn.nlu?.entities.find((e) => e.type === "product" || e.type === "model_code");
+  if (!named) return false;
+  const rest = turn.text.replace(named.text, "").replace(/[\s,.!?，。！？~]|这个|那个|这款|那款|你们|有|吗|呢|的/g, "");
+  return rest.length === 0;
+}
+
 /** The specs a question asks about, or null when it asks in general. */
 export function askedSpecs(question: string, product: ProductDetail): [string, string][] | null {
   const keys = new Set<string>();
@@ -34,11 +45,19 @@ export const productInfo = defineForm({
   intent: "product_info",
   title: "了解商品",
   slots: [{ name: "product", kind: "product", prompt: "您想了解哪款商品？发商品名称或型号给我就行，例如 AF-333。" }],
+  followUp: {
+    after: "any",
+    when: (turn) => {
+      const asksFacts = SPEC_WORDS.some(([pattern]) => pattern.test(turn.text)) || PRICE.test(turn.text) || WARRANTY.test(turn.text);
+      const aboutProduct = ["product_info", "stock", "product_usage", "size_advice", "product_page"].includes(turn.state.lastAction ?? "");
+      return (asksFacts && aboutProduct) || isBareProductName(turn);
+    },
+  },
   async action(turn, slots) {
     const product = (await turn.shop.product(String(slots.product)))!;
     const asked = askedSpecs(turn.text, product);
-    const price = /多少钱|价格|价钱|贵|便宜|优惠/.test(turn.text);
-    const warranty = /保修|质保|包修/.test(turn.text);
+    const price = PRICE.test(turn.text);
+    const warranty = WARRANTY.test(turn.text);
     const parts: string[] = [];
     if (asked) parts.push(asked.map(([k, v]) => `${k}：${v}`).join("；") + "。");
     if (price) parts.push(`现在售价 ${yuan(product.priceFen)}。`);

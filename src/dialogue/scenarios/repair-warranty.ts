@@ -23,6 +23,17 @@ export const repairWarranty = defineForm({
       name: "item",
       kind: "item",
       prompt: "是哪件商品需要保修？",
+      async validate(value, turn, slots) {
+        const order = await turn.shop.order(String(slots.order));
+        const item = order?.items.find((i) => String(i.id) === String(value));
+        const product = item ? await turn.shop.product(item.productId) : null;
+        if (!product || product.warrantyMonths > 0) return null;
+        return {
+          reason: `${item!.name}不在保修范围内。如果是刚收到就有质量问题，可以申请退换货；也可以让人工客服帮您看看怎么处理。`,
+          end: true,
+          replies: [quickReplies([{ label: "转人工客服", payload: payload("human") }])],
+        };
+      },
     },
     {
       name: "description",
@@ -46,7 +57,7 @@ export const repairWarranty = defineForm({
     if (turn.now > until) {
       return {
         replies: [
-          text(`${itemLabel(item)}的保修期（${months}个月）已于 ${day(until)} 到期，可以付费维修，人工客服会给您报价。`),
+          text(`${itemLabel(item)}的保修期（${months}个月）已于 ${day(until, turn.now)} 到期，可以付费维修，人工客服会给您报价。`),
           quickReplies([{ label: "联系人工客服", payload: payload("human") }]),
         ],
         result: { orderId: order.id, inWarranty: false },
@@ -63,7 +74,7 @@ export const repairWarranty = defineForm({
     });
     return {
       replies: [
-        text(`${itemLabel(item)}在保修期内（到 ${day(until)}），已经为您登记保修，维修单号 ${record.id}。售后同事会在 24 小时内联系您安排上门取件，维修免费，来回运费也由我们承担。`),
+        text(`${itemLabel(item)}在保修期内（到 ${day(until, turn.now)}），已经为您登记保修，维修单号 ${record.id}。售后同事会在 24 小时内联系您安排上门取件，维修免费，来回运费也由我们承担。`),
       ],
       result: { orderId: order.id, caseId: record.id, inWarranty: true },
     };

@@ -5,7 +5,10 @@ import { text } from "../replies.js";
 
 /** Foot length in mm from 脚长25 / 25.5cm / 245mm / 24.5厘米. */
 export function footLength(text: string): number | null {
-  const m = /(?:脚长|脚的长度|脚)[^\d]{0,4}(\d{2,3}(?:\.\d)?)\s*(mm|毫米|cm|厘米|公分)?/.exec(text) ?? /(\d{2,3}(?:\.\d)?)\s*(mm|毫米)/.exec(text);
+  const m =
+    /(?:脚长|脚的长度|脚)[^\d]{0,4}(\d{2,3}(?:\.\d)?)\s*(mm|毫米|cm|厘米|公分)?/.exec(text) ??
+    /(\d{3}(?:\.\d)?)\s*(mm|毫米)/.exec(text) ??
+    /(?<![\d.])(2\d(?:\.\d)?)\s*(cm|厘米|公分)/.exec(text);
   if (!m) return null;
   const n = Number(m[1]);
   const mm = m[2] === "mm" || m[2] === "毫米" || n > 100 ? n : n * 10;

@@ -9,9 +9,16 @@ export const stock = defineForm({
   intent: "stock",
   title: "查询库存",
   slots: [{ name: "product", kind: "product", prompt: "您想查哪款商品的库存？发名称或型号给我。" }],
+  followUp: {
+    after: ["stock", "product_info", "size_advice", "product_page"],
+    // 那L呢 / 黑色的有吗 / 还有货吗
+    when: (turn) => (turn.nlu?.entities ?? []).some((e) => e.type === "color" || e.type === "size") || /有货|没货|有没有|还有吗|库存|现货/.test(turn.text),
+  },
   async action(turn, slots) {
     const product = (await turn.shop.product(String(slots.product)))!;
-    const said = turn.state.forms.at(-1)?.said ?? {};
+    // A follow-up (卫衣烟灰色M码有没有 → 那L呢) keeps what it does not change.
+    const earlier = turn.state.lastAction === "stock" && turn.state.memory.product === product.id ? turn.state.memory : {};
+    const said = { color: earlier.color, size: earlier.size, ...definedOnly(turn.state.forms.at(-1)?.said ?? {}) };
     const color = said.color !== undefined ? matchVariantValue(product, "color", String(said.color)) : null;
     const size = said.size !== undefined ? matchVariantValue(product, "size", String(said.size)) : null;
     const wanted = product.variants.filter((v) => (!color || v.color === color) && (!size || v.size === size));
@@ -41,3 +48,7 @@ export const stock = defineForm({
     };
   },
 });
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
