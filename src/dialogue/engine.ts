@@ -9,7 +9,7 @@ import type { FormSpec, ShopView, Slots, Turn } from "./forms.js";
 import { parsePayload, payload, quickReplies, text, type Reply } from "./replies.js";
 import { ask, corrections, fillFromContext, fillFromMessage, type Correction, type Fill } from "./slots.js";
 import { applyEvent, entityValues, type ActiveForm, type DialogueEvent, type DialogueState } from "./state.js";
-import { isCancel, yesNo } from "./understand.js";
+import { isCancel, isCorrection, yesNo } from "./understand.js";
 
 /** An intent this confident starts another form in the middle of one (a digression). */
 const DIGRESSION_MIN_CONFIDENCE = 0.7;
@@ -156,7 +156,7 @@ export class DialogueEngine {
       (f) =>
         f.followUp &&
         (f.followUp.after === "any" || (last !== null && f.followUp.after.includes(last))) &&
-        (intent.name === f.intent || intent.confidence < FOLLOW_UP_OVERRIDE_BELOW) &&
+        (intent.name === f.intent || intent.confidence < FOLLOW_UP_OVERRIDE_BELOW || !!f.followUp.overrides?.(run.turn)) &&
         f.followUp!.when(run.turn),
     );
   }
@@ -213,6 +213,11 @@ export class DialogueEngine {
         return true;
       }
       return false;
+    }
+    // 不对，我是180的 while asked for the weight: the correction comes first.
+    if (fixes.length > 0 && isCorrection(run.turn.text)) {
+      await this.applyCorrections(run, spec, fixes);
+      return true;
     }
     if (form.requested) {
       const slot = spec.slots.find((s) => s.name === form.requested)!;

@@ -150,7 +150,12 @@ export interface FormSpec {
    * model reads it otherwise: 价格呢 after product facts, 那L呢 after a stock answer. `product_page`
    * stands for a conversation opened on a product page; "any" matches whatever came before.
    */
-  followUp?: { after: string[] | "any"; when: (turn: Turn) => boolean };
+  followUp?: {
+    after: string[] | "any";
+    when: (turn: Turn) => boolean;
+    /** The follow-up wins even over a confident other intent (保修多久 is a fact, not a repair). */
+    overrides?: (turn: Turn) => boolean;
+  };
   /** Ask the shopper to confirm before acting; the replies ask the question. */
   confirm?: (turn: Turn, slots: Slots) => Promise<Reply[]>;
   action: (turn: Turn, slots: Slots) => Promise<ActionResult>;

@@ -161,6 +161,8 @@ export async function corrections(specs: SlotSpec[], turn: Turn, slots: Slots): 
     if (spec.kind !== "color" && spec.kind !== "size" && spec.kind !== "number") continue;
     if (spec.kind === "number" && !explicit) continue;
     const fill = await fillFromMessage(spec, turn, slots, { asked: false });
+    // 不对，是黑色的 when there is no black: say so rather than read 不对 as "no".
+    if (fill.kind === "reject" && explicit) out.push({ slot: spec.name, value: slots[spec.name]!, rejected: fill.reason });
     if (fill.kind !== "value" || fill.value === slots[spec.name]) continue;
     const refusal = await spec.validate?.(fill.value, turn, slots);
     const reason = typeof refusal === "string" ? refusal : refusal?.reason;

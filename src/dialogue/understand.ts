@@ -8,12 +8,19 @@ import { parseNumeral } from "../nlp/chinese-numbers.js";
 const strip = (text: string) => text.replace(/[\s,.!?;:~，。！？、；：…]+/g, "");
 
 const CANCEL =
-  /^(算了|算啦|不要了|不用了|不需要了|不办了|不弄了|先不了|先不用了|取消吧|放弃|不想要了|没事了|没事|不退了|不换了|不改了|不开了|不查了|先这样)(吧|啦|了|哈|呀|呢|谢谢|算了|不用了|(我)?(先|还是)?不(要|用|需要|取消|退|换|改|开|查|弄|办|买)了?)*$/;
+  /^(算了|算啦|不要了|不用了|不需要了|先?不(?:要|用|需要|取消|退|换|改|开|查|弄|办|买|修)了|先不了|取消吧|放弃|不想要了|没事了|没事|先这样)(吧|啦|了|哈|呀|呢|谢谢|算了|不用了|(我)?(先|还是)?不(要|用|需要|取消|退|换|改|开|查|弄|办|买)了?)*$/;
 
-/** 算了 / 不要了 / 不用了 (and nothing more): the shopper drops the current form. */
+const dropFillers = (clause: string) => clause.replace(/^(那就|那我|那|还是|嗯|哦|呃|额)+/, "");
+
+/**
+ * 算了 / 不要了 / 不用了, alone or opening or closing a short message (算了，我先自己重启试试;
+ * 找到了，不用了): the shopper drops the current form. 算了下运费 is not one.
+ */
 export function isCancel(text: string): boolean {
-  const t = strip(text).replace(/^(那就|那我|那|还是|嗯|哦|呃|额)+/, "");
-  return t.length <= 12 && CANCEL.test(t);
+  if (strip(text).length > 20) return false;
+  const clauses = text.split(/[\s,.!?;:~，。！？、；：…]+/).filter(Boolean).map(dropFillers);
+  if (clauses.length === 0) return false;
+  return CANCEL.test(clauses[0]!) || CANCEL.test(clauses.at(-1)!) || CANCEL.test(dropFillers(strip(text)));
 }
 
 const YES = /^(是|是的|是啊|对|对的|对啊|嗯|嗯嗯|恩|好|好的|好滴|好嘞|好啊|行|行的|可以|可以的|确认|确定|没问题|没错|ok|okay|yes|y|要|需要|麻烦了|麻烦你了|确认取消|确认提交|提交|办吧|就这个|就这样)/;

@@ -23,7 +23,7 @@ describe("yesNo", () => {
 });
 
 describe("isCancel", () => {
-  it.each(["算了", "算了算了", "不要了！", "那就不用了", "还是算了吧", "不退了", "没事了"])("%s cancels", (text) => {
+  it.each(["算了", "算了算了", "不要了！", "那就不用了", "还是算了吧", "不退了", "没事了", "算了，我先自己重启试试", "找到了，不用了", "呃 还是先不换了吧"])("%s cancels", (text) => {
     expect(isCancel(normalize(text))).toBe(true);
   });
   it.each(["取消订单", "我不要这个颜色了，换黑色", "算了下运费好像不对", "不要告诉我没货"])("%s does not", (text) => {

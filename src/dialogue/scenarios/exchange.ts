@@ -30,7 +30,7 @@ async function checkTarget(turn: Turn, slots: Slots, change: Slots): Promise<str
   if (variant.sku === item.sku) return `您买的就是${label}，想换成哪个${"size" in change ? "尺码" : "颜色"}呢？`;
   if (variant.stock <= 0) {
     const kind = "size" in change ? "size" : "color";
-    const others = availableValues(product, kind).filter((v) => v !== change[kind]);
+    const others = availableValues(product, kind, item).filter((v) => v !== change[kind]);
     return `${label}现在没货了，有货的${kind === "size" ? "尺码" : "颜色"}是：${others.join("、") || "暂无"}。`;
   }
   return null;

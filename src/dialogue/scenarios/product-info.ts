@@ -20,6 +20,8 @@ const SPEC_WORDS: [RegExp, string[]][] = [
 
 const PRICE = /多少钱|价格|价钱|贵|便宜|几块|啥价/;
 const WARRANTY = /保修|质保|包修|保多久/;
+/** Asking how long the warranty is, as opposed to asking for a repair. */
+const WARRANTY_LENGTH = /(保修|质保|包修|保)(期)?(多久|多长|几年|几个月|多少年|是多久)|保几年/;
 
 /** The message is just a product's name or model code (破壁机, AF-333): the shopper wants to hear about it. */
 function isBareProductName(turn: { text: string; nlu: { entities: { type: string; text: string }[] } | null }): boolean {
@@ -52,6 +54,7 @@ export const productInfo = defineForm({
       const aboutProduct = ["product_info", "stock", "product_usage", "size_advice", "product_page"].includes(turn.state.lastAction ?? "");
       return (asksFacts && aboutProduct) || isBareProductName(turn);
     },
+    overrides: (turn) => WARRANTY_LENGTH.test(turn.text),
   },
   async action(turn, slots) {
     const product = (await turn.shop.product(String(slots.product)))!;
