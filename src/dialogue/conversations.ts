@@ -5,9 +5,9 @@
  * processes) are answered strictly in order and a restart continues where the last one stopped.
  */
 import { randomBytes } from "node:crypto";
-import { and, asc, eq, gt, ne, sql } from "drizzle-orm";
+import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { Actor, ServiceContext } from "../context.js";
-import type { Tx } from "../db/client.js";
+import { queryRows, type Tx } from "../db/client.js";
 import * as t from "../db/schema.js";
 import type { ParseResult } from "../nlp/pipeline.js";
 import { authenticateCustomer } from "../shop/customers.js";
@@ -128,22 +128,28 @@ async function lockConversation(tx: Tx, id: string) {
   return row;
 }
 
-/** Commits the message under the next seq; 404 for an unknown and 409 for a closed conversation. */
+/**
+ * Commits the message under the next seq in one statement (the conversation row is locked by the
+ * update, so concurrent messages get distinct, dense seqs); 404 for an unknown and 409 for a closed
+ * conversation.
+ */
 async function accept(ctx: ServiceContext, conversationId: string, input: MessageInput): Promise<number> {
-  return ctx.db.transaction(async (tx) => {
-    const [bumped] = await tx
-      .update(t.conversations)
-      .set({ lastSeq: sql`${t.conversations.lastSeq} + 1`, updatedAt: ctx.clock.now() })
-      .where(and(eq(t.conversations.id, conversationId), ne(t.conversations.mode, "closed")))
-      .returning({ seq: t.conversations.lastSeq });
-    if (!bumped) {
-      const [exists] = await tx.select({ id: t.conversations.id }).from(t.conversations).where(eq(t.conversations.id, conversationId));
-      throw exists ? new ConflictError(`conversation ${conversationId} is closed`) : new NotFoundError(`conversation ${conversationId} does not exist`);
-    }
-    const body = input.payload !== undefined ? { payload: input.payload } : { text: input.text };
-    await tx.insert(t.messages).values({ conversationId, seq: bumped.seq, role: "user", body });
-    return bumped.seq;
-  });
+  const body = input.payload !== undefined ? { payload: input.payload } : { text: input.text };
+  const now = ctx.clock.now();
+  const [accepted] = await queryRows<{ seq: number }>(
+    ctx.db,
+    sql`with bumped as (
+          update conversations set last_seq = last_seq + 1, updated_at = ${now}
+          where id = ${conversationId} and mode <> 'closed'
+          returning last_seq
+        )
+        insert into messages (conversation_id, seq, role, body, created_at)
+        select ${conversationId}, last_seq, 'user', ${JSON.stringify(body)}::jsonb, ${now} from bumped
+        returning seq`,
+  );
+  if (accepted) return accepted.seq;
+  const [exists] = await ctx.db.select({ id: t.conversations.id }).from(t.conversations).where(eq(t.conversations.id, conversationId));
+  throw exists ? new ConflictError(`conversation ${conversationId} is closed`) : new NotFoundError(`conversation ${conversationId} does not exist`);
 }
 
 /**
@@ -241,35 +247,37 @@ async function writeAnswer(
   extra: { nlu: ParseResult | null; trace: TurnTrace } | null,
 ): Promise<ConversationRow> {
   // The row lock is held, so `row` is current: nobody else wrote this conversation meanwhile.
-  const current = row;
-  let seq = current.lastSeq;
-  if (replies.length > 0 || extra) {
-    seq += 1;
-    await tx.insert(t.messages).values({
-      conversationId: row.id,
-      seq,
-      role: "bot",
-      replyTo,
-      body: { replies, ...(extra ? { nlu: extra.nlu, trace: extra.trace } : {}) } as Record<string, unknown>,
-    });
-  }
-  if (events.length > 0) {
-    await tx.insert(t.conversationEvents).values(
-      events.map((e, i) => ({ conversationId: row.id, seq: current.lastEventSeq + i + 1, type: e.type, data: e as unknown as Record<string, unknown> })),
-    );
-  }
+  // One statement writes the bot's message, the events and the new state.
+  const reply = replies.length > 0 || extra;
+  const lastSeq = reply ? row.lastSeq + 1 : row.lastSeq;
+  const lastEventSeq = row.lastEventSeq + events.length;
   const now = ctx.clock.now();
-  const changes = {
+  const body = { replies, ...(extra ? { nlu: extra.nlu, trace: extra.trace } : {}) };
+  const closedAt = state.mode === "closed" ? now : row.closedAt;
+  await tx.execute(sql`
+    with answer as (
+      insert into messages (conversation_id, seq, role, reply_to, body, created_at)
+      select ${row.id}, ${lastSeq}, 'bot', ${replyTo}, ${JSON.stringify(body)}::jsonb, ${now}
+      where ${reply ? 1 : 0} = 1
+    ), happened as (
+      insert into conversation_events (conversation_id, seq, type, data, created_at)
+      select ${row.id}, ${row.lastEventSeq}::int + e.ord::int, e.value->>'type', e.value, ${now}
+      from jsonb_array_elements(${JSON.stringify(events)}::jsonb) with ordinality as e(value, ord)
+    )
+    update conversations
+    set state = ${JSON.stringify(state)}::jsonb, mode = ${state.mode}, last_seq = ${lastSeq}, handled_seq = ${replyTo},
+        last_event_seq = ${lastEventSeq}, updated_at = ${now}, closed_at = ${closedAt}
+    where id = ${row.id}`);
+  return {
+    ...row,
     state: state as unknown as Record<string, unknown>,
     mode: state.mode,
-    lastSeq: seq,
+    lastSeq,
     handledSeq: replyTo,
-    lastEventSeq: current.lastEventSeq + events.length,
+    lastEventSeq,
     updatedAt: now,
-    ...(state.mode === "closed" ? { closedAt: now } : {}),
+    closedAt,
   };
-  await tx.update(t.conversations).set(changes).where(eq(t.conversations.id, row.id));
-  return { ...row, ...changes };
 }
 
 async function readAnswer(ctx: ServiceContext, conversationId: string, seq: number): Promise<TurnResult> {

@@ -1,6 +1,6 @@
 /** How the bot writes money, dates, statuses and masked personal data in its replies. */
 import type { OrderStatus, PostalAddress, RefundStatus } from "../db/schema.js";
-import type { OrderDetail } from "../shop/orders.js";
+import type { OrderBrief, OrderDetail } from "../shop/orders.js";
 import type { ProductDetail } from "../shop/products.js";
 import { maskPhone } from "../shared/logger.js";
 import { payload, type OrderCard, type OrderSummary, type ProductCard } from "./replies.js";
@@ -78,7 +78,7 @@ export function maskAddress(address: PostalAddress): string {
 }
 
 /** "小满 AF-333 可视空气炸锅 5.5L" or "... 等3件" */
-export function orderTitle(order: Pick<OrderDetail, "items">): string {
+export function orderTitle(order: Pick<OrderBrief, "items">): string {
   const first = order.items[0];
   if (!first) return "（无商品）";
   const count = order.items.reduce((n, i) => n + i.quantity, 0);
@@ -91,7 +91,7 @@ export function itemLabel(item: { name: string; color: string | null; size: stri
   return variant ? `${item.name}（${variant}）` : item.name;
 }
 
-export function orderSummary(order: OrderDetail): OrderSummary {
+export function orderSummary(order: OrderBrief): OrderSummary {
   return {
     id: order.id,
     status: order.status,

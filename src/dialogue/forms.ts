@@ -6,7 +6,7 @@
 import type { ServiceContext } from "../context.js";
 import type { OrderStatus, PostalAddress } from "../db/schema.js";
 import type { ParseResult } from "../nlp/pipeline.js";
-import type { OrderDetail, OrderItemRow } from "../shop/orders.js";
+import type { OrderBrief, OrderDetail, OrderItemRow } from "../shop/orders.js";
 import type { ProductDetail } from "../shop/products.js";
 import type { Reply } from "./replies.js";
 import type { DialogueState, SlotValue } from "./state.js";
@@ -18,8 +18,8 @@ export type Refusal = string | { reason: string; end: true; replies?: Reply[] };
 /** The data a scenario may read; order access is already restricted to what this shopper may see. */
 export interface ShopView {
   customer(): Promise<{ id: string; name: string; vipLevel: number; defaultAddress: PostalAddress } | null>;
-  /** The verified customer's orders (newest first), or the orders an anonymous visitor verified. */
-  orders(): Promise<OrderDetail[]>;
+  /** The verified customer's orders (newest first), or the orders an anonymous visitor verified; without tracking. */
+  orders(): Promise<OrderBrief[]>;
   /** An order this shopper may see; null when it does not exist or is not theirs (indistinguishable). */
   order(id: string): Promise<OrderDetail | null>;
   product(id: string): Promise<ProductDetail | null>;
@@ -74,7 +74,7 @@ export interface OrderSlot extends SlotBase {
   /** Orders offered in the list; others named explicitly go to `check`. Default: all. */
   statuses?: readonly OrderStatus[];
   /** Why this order cannot be used here (said to the shopper), or null when it can. */
-  check?: (order: OrderDetail, turn: Turn) => string | null;
+  check?: (order: OrderBrief, turn: Turn) => string | null;
   /** Said when the shopper has no order in `statuses`. */
   none: string;
   /**
@@ -87,7 +87,7 @@ export interface OrderSlot extends SlotBase {
 /** One line of the order in slot `order`. */
 export interface ItemSlot extends SlotBase {
   kind: "item";
-  check?: (item: OrderItemRow, order: OrderDetail, turn: Turn) => string | null;
+  check?: (item: OrderItemRow, order: OrderBrief, turn: Turn) => string | null;
 }
 
 /** A catalogue product: said by name or model code, the page the shopper is on, or mentioned before. */

@@ -6,14 +6,15 @@
 import { eq } from "drizzle-orm";
 import type { ServiceContext } from "../context.js";
 import { customers } from "../db/schema.js";
-import { findOrder, listCustomerOrders, type OrderDetail } from "../shop/orders.js";
+import { findOrder, listCustomerOrderBriefs, type OrderBrief, type OrderDetail } from "../shop/orders.js";
 import { getProduct, type ProductDetail } from "../shop/products.js";
 import { NotFoundError } from "../shared/errors.js";
 import type { ShopView } from "./forms.js";
 import type { DialogueState } from "./state.js";
 
 export function createShopView(ctx: ServiceContext, state: () => DialogueState): ShopView {
-  let orders: Promise<OrderDetail[]> | null = null;
+  let orders: Promise<OrderBrief[]> | null = null;
+  const details = new Map<string, Promise<OrderDetail | null>>();
   const products = new Map<string, Promise<ProductDetail | null>>();
   let customer: ReturnType<ShopView["customer"]> | null = null;
 
@@ -40,7 +41,7 @@ export function createShopView(ctx: ServiceContext, state: () => DialogueState):
     orders() {
       const s = state();
       orders ??= s.customerId
-        ? listCustomerOrders(ctx, s.customerId)
+        ? listCustomerOrderBriefs(ctx, s.customerId)
         : (async () => {
             const found: OrderDetail[] = [];
             for (const id of s.verifiedOrders) {
@@ -51,9 +52,13 @@ export function createShopView(ctx: ServiceContext, state: () => DialogueState):
           })();
       return orders;
     },
-    async order(id) {
-      const cached = orders ? (await orders).find((o) => o.id === id) : undefined;
-      return cached ?? own(id);
+    order(id) {
+      let detail = details.get(id);
+      if (!detail) {
+        detail = own(id);
+        details.set(id, detail);
+      }
+      return detail;
     },
     product(id) {
       let p = products.get(id);
@@ -72,6 +77,7 @@ export function createShopView(ctx: ServiceContext, state: () => DialogueState):
     },
     refresh() {
       orders = null;
+      details.clear();
       products.clear();
     },
   };

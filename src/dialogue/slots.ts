@@ -2,7 +2,7 @@
  * Filling slots by type: from the shopper's message, from the conversation's context, and by
  * asking. The engine calls these; scenarios only declare which type each slot is.
  */
-import type { OrderDetail } from "../shop/orders.js";
+import type { OrderBrief, OrderDetail } from "../shop/orders.js";
 import type { ProductDetail } from "../shop/products.js";
 import { itemLabel, orderSummary } from "./format.js";
 import type { ChoiceSlot, ItemSlot, NumberSlot, OrderSlot, ProductSlot, SlotSpec, Slots, TextSlot, Turn, VariantSlot } from "./forms.js";
@@ -177,11 +177,11 @@ export const ANONYMOUS_ORDER_PROMPT = "麻烦把订单号发给我（16位数字
 const PHONE_PROMPT = "为了保护您的隐私，请再告诉我这个订单收货手机号的后四位。";
 
 /** The orders a list offers for this slot: in its statuses and passing its check. */
-export function eligibleOrders(slot: OrderSlot, orders: OrderDetail[], turn: Turn): OrderDetail[] {
+export function eligibleOrders(slot: OrderSlot, orders: OrderBrief[], turn: Turn): OrderBrief[] {
   return orders.filter((o) => (!slot.statuses || slot.statuses.includes(o.status)) && !slot.check?.(o, turn));
 }
 
-function checkOrder(slot: OrderSlot, order: OrderDetail, turn: Turn): Fill {
+function checkOrder(slot: OrderSlot, order: OrderBrief, turn: Turn): Fill {
   const reason = slot.check?.(order, turn);
   if (reason) return { kind: "reject", reason, end: true };
   if (slot.statuses && !slot.statuses.includes(order.status)) {
@@ -190,7 +190,7 @@ function checkOrder(slot: OrderSlot, order: OrderDetail, turn: Turn): Fill {
   return { kind: "value", value: order.id };
 }
 
-function statusWord(order: OrderDetail): string {
+function statusWord(order: OrderBrief): string {
   return orderSummary(order).statusText;
 }
 
@@ -268,7 +268,7 @@ const NOT_GOODS = new Set(["订单", "这个", "那个", "一下", "什么", "�
  * Orders among `pool` holding a product the message names (an entity) or whose item names contain
  * a word of it (手机, 键盘, 牛仔裤). Null when the message names no goods at all.
  */
-function ordersNaming(turn: Turn, pool: OrderDetail[]): OrderDetail[] | null {
+function ordersNaming(turn: Turn, pool: OrderBrief[]): OrderBrief[] | null {
   const named = pool.filter((o) => (itemsNaming(turn, o.items)?.length ?? 0) > 0);
   return named.length > 0 || mentionsGoods(turn) ? named : null;
 }
@@ -310,7 +310,7 @@ async function orderOf(turn: Turn, slots: Slots): Promise<OrderDetail | null> {
 
 // ───────────────────────── items and products ─────────────────────────
 
-function checkItem(slot: ItemSlot, item: OrderDetail["items"][number], order: OrderDetail, turn: Turn): Fill {
+function checkItem(slot: ItemSlot, item: OrderBrief["items"][number], order: OrderBrief, turn: Turn): Fill {
   const reason = slot.check?.(item, order, turn);
   return reason ? { kind: "reject", reason } : { kind: "value", value: item.id };
 }
@@ -363,7 +363,7 @@ async function productFromMessage(slot: ProductSlot, turn: Turn, options: FillOp
   return NONE;
 }
 
-function purchasedProducts(orders: OrderDetail[]): { productId: string; name: string }[] {
+function purchasedProducts(orders: OrderBrief[]): { productId: string; name: string }[] {
   const seen = new Map<string, string>();
   for (const o of orders) for (const i of o.items) if (!seen.has(i.productId)) seen.set(i.productId, i.name);
   return [...seen].map(([productId, name]) => ({ productId, name }));

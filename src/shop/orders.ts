@@ -12,10 +12,15 @@ export type ShipmentRow = typeof t.shipments.$inferSelect;
 export type ShipmentEventRow = typeof t.shipmentEvents.$inferSelect;
 export type RefundRow = typeof t.refunds.$inferSelect;
 
-export interface OrderDetail extends OrderRow {
+/** An order with its items and refunds: enough to list, pick and check it. */
+export interface OrderBrief extends OrderRow {
   items: OrderItemRow[];
-  shipments: (ShipmentRow & { events: ShipmentEventRow[] })[];
   refunds: RefundRow[];
+}
+
+/** An order with everything: items, refunds and shipments with their tracking trail. */
+export interface OrderDetail extends OrderBrief {
+  shipments: (ShipmentRow & { events: ShipmentEventRow[] })[];
 }
 
 /** A customer's orders, newest first, each with items, shipments and refunds. */
@@ -97,6 +102,20 @@ export function randomDigits(n: number): string {
   let out = "";
   for (let i = 0; i < n; i++) out += String(randomInt(10));
   return out;
+}
+
+/** A customer's orders, newest first, with items and refunds (no tracking: cheaper for lists). */
+export async function listCustomerOrderBriefs(ctx: ServiceContext, customerId: string): Promise<OrderBrief[]> {
+  const orders = await ctx.db.select().from(t.orders).where(eq(t.orders.customerId, customerId)).orderBy(desc(t.orders.createdAt));
+  if (orders.length === 0) return [];
+  const ids = orders.map((o) => o.id);
+  const items = await ctx.db.select().from(t.orderItems).where(inArray(t.orderItems.orderId, ids)).orderBy(asc(t.orderItems.id));
+  const refunds = await ctx.db.select().from(t.refunds).where(inArray(t.refunds.orderId, ids)).orderBy(asc(t.refunds.createdAt));
+  return orders.map((order) => ({
+    ...order,
+    items: items.filter((i) => i.orderId === order.id),
+    refunds: refunds.filter((r) => r.orderId === order.id),
+  }));
 }
 
 async function attachDetails(ctx: ServiceContext, orders: OrderRow[]): Promise<OrderDetail[]> {

@@ -1,6 +1,6 @@
 /** The dialogue state is the fold of its events. */
 import { describe, expect, it } from "vitest";
-import { applyEvent, initialState, replay, type DialogueEvent } from "../../src/dialogue/state.js";
+import { applyEvent, initialState, MAX_VERIFICATION_FAILURES, replay, type DialogueEvent } from "../../src/dialogue/state.js";
 
 const started: DialogueEvent = { type: "ConversationStarted", customerId: "c-1001", channel: "web", context: { productId: "p-af333" } };
 
@@ -41,7 +41,11 @@ describe("dialogue state", () => {
     let s = replay([{ ...started, customerId: null } as DialogueEvent, { type: "VerificationRequested", orderId: "2026111877967622" }]);
     expect(s.pendingVerification).toBe("2026111877967622");
     s = applyEvent(s, { type: "VerificationFailed" });
-    expect(s).toMatchObject({ pendingVerification: null, verificationFailures: 1, verifiedOrders: [] });
+    // The shopper may retry the digits for the same order ...
+    expect(s).toMatchObject({ pendingVerification: "2026111877967622", verificationFailures: 1, verifiedOrders: [] });
+    // ... until the last allowed attempt.
+    const locked = applyEvent(applyEvent(s, { type: "VerificationFailed" }), { type: "VerificationFailed" });
+    expect(locked).toMatchObject({ pendingVerification: null, verificationFailures: MAX_VERIFICATION_FAILURES });
     s = applyEvent(s, { type: "OrderVerified", orderId: "2026111877967622" });
     expect(s.verifiedOrders).toEqual(["2026111877967622"]);
   });

@@ -1,5 +1,5 @@
 /** 优惠活动: what the running promotions do for this customer's cart (or unpaid order), or what is on. */
-import type { OrderDetail } from "../../shop/orders.js";
+import type { OrderBrief } from "../../shop/orders.js";
 import { activePromotions, cartLines, planPromotions, type PricedLine, type PromotionPlan } from "../../shop/promotions.js";
 import { day, yuan } from "../format.js";
 import { defineForm } from "../forms.js";
@@ -17,7 +17,7 @@ function describePlan(what: string, plan: PromotionPlan): string {
   return `${head}，可以用：${using.join("、")}，一共省 ${yuan(plan.savingFen)}，到手 ${yuan(plan.totalFen - plan.savingFen)}。${close.length ? `${close[0]}。` : ""}`;
 }
 
-function orderLines(order: OrderDetail, categories: Map<string, string>): PricedLine[] {
+function orderLines(order: OrderBrief, categories: Map<string, string>): PricedLine[] {
   return order.items.map((i) => ({ productId: i.productId, name: i.name, category: categories.get(i.productId) ?? "", unitPriceFen: i.unitPriceFen, quantity: i.quantity }));
 }
 
