@@ -21,13 +21,15 @@ export interface ShopView {
   /** The verified customer's orders (newest first), or the orders an anonymous visitor verified; without tracking. */
   orders(): Promise<OrderBrief[]>;
   /** An order this shopper may see; null when it does not exist or is not theirs (indistinguishable). */
-  order(id: string): Promise<OrderDetail | null>;
+  order(id: string): Promise<OrderBrief | null>;
+  /** The same, with shipments and their tracking trail. */
+  orderDetail(id: string): Promise<OrderDetail | null>;
   product(id: string): Promise<ProductDetail | null>;
   /**
    * An anonymous visitor proves an order: the order when `phoneLast4` matches its delivery phone,
    * null otherwise (also when it does not exist, so the two cannot be told apart).
    */
-  verify(orderId: string, phoneLast4: string): Promise<OrderDetail | null>;
+  verify(orderId: string, phoneLast4: string): Promise<OrderBrief | null>;
   /** Forget what was read this turn (after an action changed the data). */
   refresh(): void;
 }

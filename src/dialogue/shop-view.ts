@@ -6,7 +6,7 @@
 import { eq } from "drizzle-orm";
 import type { ServiceContext } from "../context.js";
 import { customers } from "../db/schema.js";
-import { findOrder, listCustomerOrderBriefs, type OrderBrief, type OrderDetail } from "../shop/orders.js";
+import { findOrder, findOrderBrief, listCustomerOrderBriefs, type OrderBrief, type OrderDetail } from "../shop/orders.js";
 import { getProduct, type ProductDetail } from "../shop/products.js";
 import { NotFoundError } from "../shared/errors.js";
 import type { ShopView } from "./forms.js";
@@ -14,17 +14,19 @@ import type { DialogueState } from "./state.js";
 
 export function createShopView(ctx: ServiceContext, state: () => DialogueState): ShopView {
   let orders: Promise<OrderBrief[]> | null = null;
+  const briefs = new Map<string, Promise<OrderBrief | null>>();
   const details = new Map<string, Promise<OrderDetail | null>>();
   const products = new Map<string, Promise<ProductDetail | null>>();
   let customer: ReturnType<ShopView["customer"]> | null = null;
 
-  const own = async (id: string): Promise<OrderDetail | null> => {
+  /** Reads an order with `read` only if this conversation may see it. */
+  const own = async <T extends OrderBrief>(id: string, read: (ctx: ServiceContext, id: string) => Promise<T | null>): Promise<T | null> => {
     const s = state();
     if (s.customerId) {
-      const order = await findOrder(ctx, id);
+      const order = await read(ctx, id);
       return order && order.customerId === s.customerId ? order : null;
     }
-    return s.verifiedOrders.includes(id) ? findOrder(ctx, id) : null;
+    return s.verifiedOrders.includes(id) ? read(ctx, id) : null;
   };
 
   return {
@@ -43,19 +45,29 @@ export function createShopView(ctx: ServiceContext, state: () => DialogueState):
       orders ??= s.customerId
         ? listCustomerOrderBriefs(ctx, s.customerId)
         : (async () => {
-            const found: OrderDetail[] = [];
+            const found: OrderBrief[] = [];
             for (const id of s.verifiedOrders) {
-              const order = await findOrder(ctx, id);
+              const order = await findOrderBrief(ctx, id);
               if (order) found.push(order);
             }
             return found;
           })();
       return orders;
     },
-    order(id) {
+    async order(id) {
+      const listed = orders ? (await orders).find((o) => o.id === id) : undefined;
+      if (listed) return listed;
+      let brief = briefs.get(id);
+      if (!brief) {
+        brief = own(id, findOrderBrief);
+        briefs.set(id, brief);
+      }
+      return brief;
+    },
+    orderDetail(id) {
       let detail = details.get(id);
       if (!detail) {
-        detail = own(id);
+        detail = own(id, findOrder);
         details.set(id, detail);
       }
       return detail;
@@ -72,11 +84,12 @@ export function createShopView(ctx: ServiceContext, state: () => DialogueState):
       return p;
     },
     async verify(orderId, phoneLast4) {
-      const order = await findOrder(ctx, orderId);
+      const order = await findOrderBrief(ctx, orderId);
       return order && order.address.phone.endsWith(phoneLast4) ? order : null;
     },
     refresh() {
       orders = null;
+      briefs.clear();
       details.clear();
       products.clear();
     },

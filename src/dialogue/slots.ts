@@ -2,7 +2,7 @@
  * Filling slots by type: from the shopper's message, from the conversation's context, and by
  * asking. The engine calls these; scenarios only declare which type each slot is.
  */
-import type { OrderBrief, OrderDetail } from "../shop/orders.js";
+import type { OrderBrief } from "../shop/orders.js";
 import type { ProductDetail } from "../shop/products.js";
 import { itemLabel, orderSummary } from "./format.js";
 import type { ChoiceSlot, ItemSlot, NumberSlot, OrderSlot, ProductSlot, SlotSpec, Slots, TextSlot, Turn, VariantSlot } from "./forms.js";
@@ -304,7 +304,7 @@ async function orderFromContext(slot: OrderSlot, turn: Turn): Promise<Fill> {
   return NONE;
 }
 
-async function orderOf(turn: Turn, slots: Slots): Promise<OrderDetail | null> {
+async function orderOf(turn: Turn, slots: Slots): Promise<OrderBrief | null> {
   return typeof slots.order === "string" ? turn.shop.order(slots.order) : null;
 }
 

@@ -42,6 +42,15 @@ export async function findOrder(ctx: ServiceContext, orderId: string): Promise<O
   return detail ?? null;
 }
 
+/** One order with items and refunds (no tracking), or null when it does not exist. */
+export async function findOrderBrief(ctx: ServiceContext, orderId: string): Promise<OrderBrief | null> {
+  const [order] = await ctx.db.select().from(t.orders).where(eq(t.orders.id, orderId));
+  if (!order) return null;
+  const items = await ctx.db.select().from(t.orderItems).where(eq(t.orderItems.orderId, orderId)).orderBy(asc(t.orderItems.id));
+  const refunds = await ctx.db.select().from(t.refunds).where(eq(t.refunds.orderId, orderId)).orderBy(asc(t.refunds.createdAt));
+  return { ...order, items, refunds };
+}
+
 /** Statuses in which the shop has not handed the parcel to a carrier yet. */
 export const NOT_SHIPPED: readonly t.OrderStatus[] = ["unpaid", "paid"];
 

@@ -61,6 +61,22 @@ export async function cartLines(ctx: ServiceContext, customerId: string): Promis
   return rows;
 }
 
+/** An order's lines with their product categories, at the prices paid. */
+export async function orderLines(ctx: ServiceContext, orderId: string): Promise<PricedLine[]> {
+  return ctx.db
+    .select({
+      productId: t.orderItems.productId,
+      name: t.orderItems.name,
+      category: t.products.category,
+      unitPriceFen: t.orderItems.unitPriceFen,
+      quantity: t.orderItems.quantity,
+    })
+    .from(t.orderItems)
+    .innerJoin(t.products, eq(t.products.id, t.orderItems.productId))
+    .where(eq(t.orderItems.orderId, orderId))
+    .orderBy(asc(t.orderItems.id));
+}
+
 /** Pure: what each promotion does for these lines, and the best combination. */
 export function planPromotions(lines: PricedLine[], promotions: PromotionRow[], vipLevel: number): PromotionPlan {
   const totalFen = lines.reduce((s, l) => s + l.unitPriceFen * l.quantity, 0);

@@ -27,7 +27,7 @@ export const logistics = defineForm({
     },
   ],
   async action(turn, slots) {
-    const order = (await turn.shop.order(String(slots.order)))!;
+    const order = (await turn.shop.orderDetail(String(slots.order)))!;
     const shipment = order.shipments.at(-1);
     if (!shipment) {
       const by = shipDeadline(order);

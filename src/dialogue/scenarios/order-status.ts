@@ -36,7 +36,7 @@ export const orderStatus = defineForm({
   title: "查询订单",
   slots: [{ name: "order", kind: "order", prompt: "您想查询哪个订单呢？点一下就好：", none: "您的账户里还没有订单哦。", preferOpen: true }],
   async action(turn, slots) {
-    const order = (await turn.shop.order(String(slots.order)))!;
+    const order = (await turn.shop.orderDetail(String(slots.order)))!;
     return { replies: [text(nextStep(order)), { type: "order_card", order: orderCard(order) }], result: { orderId: order.id, status: order.status } };
   },
 });

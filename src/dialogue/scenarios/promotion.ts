@@ -1,6 +1,5 @@
 /** 优惠活动: what the running promotions do for this customer's cart (or unpaid order), or what is on. */
-import type { OrderBrief } from "../../shop/orders.js";
-import { activePromotions, cartLines, planPromotions, type PricedLine, type PromotionPlan } from "../../shop/promotions.js";
+import { activePromotions, cartLines, orderLines, planPromotions, type PromotionPlan } from "../../shop/promotions.js";
 import { day, yuan } from "../format.js";
 import { defineForm } from "../forms.js";
 import { text } from "../replies.js";
@@ -15,10 +14,6 @@ function describePlan(what: string, plan: PromotionPlan): string {
   const head = `${what}共 ${yuan(plan.totalFen)}`;
   if (using.length === 0) return `${head}，暂时没有能用的优惠${close.length ? `，${close[0]}` : ""}。`;
   return `${head}，可以用：${using.join("、")}，一共省 ${yuan(plan.savingFen)}，到手 ${yuan(plan.totalFen - plan.savingFen)}。${close.length ? `${close[0]}。` : ""}`;
-}
-
-function orderLines(order: OrderBrief, categories: Map<string, string>): PricedLine[] {
-  return order.items.map((i) => ({ productId: i.productId, name: i.name, category: categories.get(i.productId) ?? "", unitPriceFen: i.unitPriceFen, quantity: i.quantity }));
 }
 
 export const promotion = defineForm({
@@ -40,9 +35,7 @@ export const promotion = defineForm({
     if (cart.length > 0) replies.push(text(describePlan("您购物车里的商品", planPromotions(cart, promotions, customer.vipLevel))));
     const unpaid = (await turn.shop.orders()).filter((o) => o.status === "unpaid");
     for (const order of unpaid.slice(0, 2)) {
-      const categories = new Map<string, string>();
-      for (const item of order.items) categories.set(item.productId, (await turn.shop.product(item.productId))?.category ?? "");
-      const plan = planPromotions(orderLines(order, categories), promotions, customer.vipLevel);
+      const plan = planPromotions(await orderLines(turn.ctx, order.id), promotions, customer.vipLevel);
       const applied = order.discountFen > 0 ? `已经优惠了 ${yuan(order.discountFen)}，` : "";
       replies.push(text(`待付款订单 ${order.id}：${applied}${describePlan("商品", plan)}下单时系统会自动用上最优惠的组合。`));
     }

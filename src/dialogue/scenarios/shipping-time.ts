@@ -27,7 +27,7 @@ export const shippingTime = defineForm({
     },
   ],
   async action(turn, slots) {
-    const order = (await turn.shop.order(String(slots.order)))!;
+    const order = (await turn.shop.orderDetail(String(slots.order)))!;
     if (order.status === "shipped") {
       const latest = order.shipments.at(-1)?.events.at(-1);
       return {
