@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { openDatabase } from "../src/db/client.js";
 import { postMessage, startConversation } from "../src/dialogue/conversations.js";
 import { DialogueEngine } from "../src/dialogue/engine.js";
-import type { Reply } from "../src/dialogue/replies.js";
+import { plainText, type Reply } from "../src/dialogue/replies.js";
 import { scenarios } from "../src/dialogue/scenarios/index.js";
 import { signCustomerId } from "../src/identity/customer-token.js";
 import { createNluService } from "../src/nlp/service.js";
@@ -33,28 +33,7 @@ const nlu = await createNluService({ db: database.db, modelsDir: "models", knowl
 const deps = { engine: new DialogueEngine(scenarios), parse: (t: string, now: Date) => nlu.pipeline.parse(t, now), identitySecret: SECRET };
 const ctx = { actor: { kind: "system" as const }, db: database.db, log, clock: { now: () => DEMO_NOW } };
 
-function show(replies: Reply[]): string {
-  return replies
-    .map((r) => {
-      switch (r.type) {
-        case "text":
-          return r.text;
-        case "quick_replies":
-          return `${r.text ?? ""} [${r.options.map((o) => `${o.label} = ${o.payload}`).join(" | ")}]`;
-        case "order_list":
-          return `${r.text} <${r.orders.map((o) => `${o.id} ${o.statusText} ${o.title}`).join(" ; ")}>`;
-        case "order_card":
-          return `{order_card ${r.order.id} ${r.order.statusText} ${r.order.address}}`;
-        case "product_card":
-          return `{product_card ${r.product.id} ${r.product.name} stock ${r.product.stock}}`;
-        case "logistics":
-          return `{logistics ${r.carrier} ${r.trackingNumber} ${r.events.length} events}`;
-        case "handoff":
-          return `{handoff ${r.reason}: ${r.summary}} ${r.text}`;
-      }
-    })
-    .join("\n     ");
-}
+const show = (replies: Reply[]) => replies.map((r) => plainText(r, { payloads: true })).join("\n     ");
 
 const started = await startConversation(ctx, deps, customer === "-" ? {} : { customerId: customer, customerToken: signCustomerId(SECRET, customer) });
 console.log(`BOT  ${show(started.replies)}`);

@@ -17,7 +17,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { queryRows, type Database } from "../../src/db/client.js";
 import { replayConversation } from "../../src/dialogue/conversations.js";
-import { REPLY_TYPES, type Reply } from "../../src/dialogue/replies.js";
+import { plainText, REPLY_TYPES, type Reply } from "../../src/dialogue/replies.js";
 import { signCustomerId } from "../../src/identity/customer-token.js";
 import { createLogger } from "../../src/shared/logger.js";
 
@@ -117,28 +117,7 @@ async function resolveDeep<T>(db: Database, value: T): Promise<T> {
 
 const asList = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
-function replyText(replies: Reply[]): string {
-  return replies
-    .map((r) => {
-      switch (r.type) {
-        case "text":
-          return r.text;
-        case "quick_replies":
-          return `${r.text ?? ""} ${r.options.map((o) => o.label).join(" ")}`;
-        case "order_list":
-          return `${r.text} ${r.orders.map((o) => `${o.id} ${o.title}`).join(" ")}`;
-        case "order_card":
-          return `${r.order.id} ${r.order.title} ${r.order.statusText} ${r.order.address}`;
-        case "product_card":
-          return `${r.product.name}`;
-        case "logistics":
-          return `${r.carrier} ${r.trackingNumber} ${r.events.map((e) => e.description).join(" ")}`;
-        case "handoff":
-          return `${r.text} ${r.summary}`;
-      }
-    })
-    .join("\n");
-}
+const replyText = (replies: Reply[]) => replies.map((r) => plainText(r)).join("\n");
 
 interface TurnBody {
   replies: Reply[];

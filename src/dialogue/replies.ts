@@ -123,3 +123,23 @@ export function parsePayload(raw: string): { name: string; args: Record<string, 
     return null;
   }
 }
+
+/** A reply as plain text (for logs, transcripts shown as text, tests); `payloads` adds button payloads. */
+export function plainText(reply: Reply, options: { payloads?: boolean } = {}): string {
+  switch (reply.type) {
+    case "text":
+      return reply.text;
+    case "quick_replies":
+      return `${reply.text ?? ""} [${reply.options.map((o) => (options.payloads ? `${o.label} = ${o.payload}` : o.label)).join(" | ")}]`;
+    case "order_list":
+      return `${reply.text} <${reply.orders.map((o) => `${o.id} ${o.statusText} ${o.title}`).join(" ; ")}>`;
+    case "order_card":
+      return `{order ${reply.order.id} ${reply.order.title} ${reply.order.statusText} ${reply.order.address}}`;
+    case "product_card":
+      return `{product ${reply.product.id} ${reply.product.name} stock ${reply.product.stock}}`;
+    case "logistics":
+      return `{logistics ${reply.carrier} ${reply.trackingNumber} ${reply.events.map((e) => e.description).join(" / ")}}`;
+    case "handoff":
+      return `{handoff ${reply.reason}: ${reply.summary}} ${reply.text}`;
+  }
+}
