@@ -12,13 +12,11 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { openDatabase, type Database, type DatabaseOptions } from "../src/db/client.js";
-import { DialogueEngine } from "../src/dialogue/engine.js";
-import { scenarios } from "../src/dialogue/scenarios/index.js";
 import { createApp } from "../src/http/app.js";
 import { signCustomerId } from "../src/identity/customer-token.js";
 import { initTensorFlow } from "../src/ml/tf.js";
 import { quantile } from "../src/nlp/eval/metrics.js";
-import { createNluService } from "../src/nlp/service.js";
+import { buildLanguageServices } from "../src/services.js";
 import { createLogger } from "../src/shared/logger.js";
 import { DEMO_NOW } from "../src/shop/demo/generate.js";
 import { seedDemoShop } from "../src/shop/demo/seed.js";
@@ -62,7 +60,7 @@ async function bench(name: string, options: DatabaseOptions, turns: number): Pro
   try {
     await database.migrate();
     await seedDemoShop(database.db);
-    const nlu = await createNluService({ db: database.db, modelsDir: "models", knowledgeDir: "knowledge", dataDir: await mkdtemp(join(tmpdir(), "kefu-bench-")), log, watchMs: 0 });
+    const language = await buildLanguageServices({ db: database.db, log, clock: { now: () => DEMO_NOW }, modelsDir: "models", knowledgeDir: "knowledge", dataDir: await mkdtemp(join(tmpdir(), "kefu-")), modelWatchMs: 0 });
     const app = createApp({
       database,
       log,
@@ -71,8 +69,9 @@ async function bench(name: string, options: DatabaseOptions, turns: number): Pro
       identitySecret: SECRET,
       tfBackend: "n/a",
       version: "bench",
-      nlu,
-      dialogue: new DialogueEngine(scenarios),
+      nlu: language.nlu,
+      knowledge: language.knowledge,
+      dialogue: language.dialogue,
     });
     const post = (path: string, body: unknown) =>
       app.request(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
@@ -100,7 +99,7 @@ async function bench(name: string, options: DatabaseOptions, turns: number): Pro
     const started = performance.now();
     await run(turns, true);
     const seconds = (performance.now() - started) / 1000;
-    nlu.close();
+    language.close();
     const sorted = [...times].sort((a, b) => a - b);
     const r2 = (x: number) => Math.round(x * 100) / 100;
     return {

@@ -10,11 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDatabase } from "../src/db/client.js";
 import { postMessage, startConversation } from "../src/dialogue/conversations.js";
-import { DialogueEngine } from "../src/dialogue/engine.js";
 import { plainText, type Reply } from "../src/dialogue/replies.js";
-import { scenarios } from "../src/dialogue/scenarios/index.js";
 import { signCustomerId } from "../src/identity/customer-token.js";
-import { createNluService } from "../src/nlp/service.js";
+import { buildLanguageServices } from "../src/services.js";
 import { createLogger } from "../src/shared/logger.js";
 import { DEMO_NOW } from "../src/shop/demo/generate.js";
 import { seedDemoShop } from "../src/shop/demo/seed.js";
@@ -29,8 +27,8 @@ const log = createLogger("warn");
 const database = await openDatabase({ kind: "pglite", dataDir: null });
 await database.migrate();
 await seedDemoShop(database.db);
-const nlu = await createNluService({ db: database.db, modelsDir: "models", knowledgeDir: "knowledge", dataDir: await mkdtemp(join(tmpdir(), "kefu-chat-")), log, watchMs: 0 });
-const deps = { engine: new DialogueEngine(scenarios), parse: (t: string, now: Date) => nlu.pipeline.parse(t, now), identitySecret: SECRET };
+const language = await buildLanguageServices({ db: database.db, log, clock: { now: () => DEMO_NOW }, modelsDir: "models", knowledgeDir: "knowledge", dataDir: await mkdtemp(join(tmpdir(), "kefu-chat-")), modelWatchMs: 0 });
+const deps = { engine: language.dialogue, parse: (t: string, now: Date) => language.nlu.pipeline.parse(t, now), identitySecret: SECRET };
 const ctx = { actor: { kind: "system" as const }, db: database.db, log, clock: { now: () => DEMO_NOW } };
 
 const show = (replies: Reply[]) => replies.map((r) => plainText(r, { payloads: true })).join("\n     ");
@@ -43,5 +41,5 @@ for (const m of messages) {
   console.log(`BOT  ${show(r.replies)}`);
   console.log(`     state ${JSON.stringify(r.state)}`);
 }
-nlu.close();
+language.close();
 await database.close();

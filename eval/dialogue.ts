@@ -10,11 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { openDatabase } from "../src/db/client.js";
-import { DialogueEngine } from "../src/dialogue/engine.js";
-import { scenarios } from "../src/dialogue/scenarios/index.js";
 import { createApp } from "../src/http/app.js";
 import { initTensorFlow } from "../src/ml/tf.js";
-import { createNluService } from "../src/nlp/service.js";
+import { buildLanguageServices } from "../src/services.js";
 import { createLogger } from "../src/shared/logger.js";
 import { DEMO_NOW } from "../src/shop/demo/generate.js";
 import { seedDemoShop } from "../src/shop/demo/seed.js";
@@ -35,14 +33,7 @@ await initTensorFlow("auto", log);
 const database = await openDatabase({ kind: "pglite", dataDir: null });
 await database.migrate();
 await seedDemoShop(database.db);
-const nlu = await createNluService({
-  db: database.db,
-  modelsDir: "models",
-  knowledgeDir: "knowledge",
-  dataDir: await mkdtemp(join(tmpdir(), "kefu-eval-")),
-  log,
-  watchMs: 0,
-});
+const language = await buildLanguageServices({ db: database.db, log, clock: { now: () => DEMO_NOW }, modelsDir: "models", knowledgeDir: "knowledge", dataDir: await mkdtemp(join(tmpdir(), "kefu-")), modelWatchMs: 0 });
 const app = createApp({
   database,
   log,
@@ -51,8 +42,9 @@ const app = createApp({
   identitySecret: IDENTITY_SECRET,
   tfBackend: "n/a",
   version: "eval",
-  nlu,
-  dialogue: new DialogueEngine(scenarios),
+  nlu: language.nlu,
+  knowledge: language.knowledge,
+  dialogue: language.dialogue,
 });
 
 const results: StoryResult[] = [];
@@ -64,7 +56,7 @@ for (const story of stories) {
   if (values.verbose || !result.ok) console.log(`${result.ok ? "PASS" : "FAIL"}  ${story.scenario}: ${story.name}`);
   for (const f of result.failures) console.log(`      ${f}`);
 }
-nlu.close();
+language.close();
 await database.close();
 
 const byScenario = new Map<string, { passed: number; total: number }>();

@@ -9,11 +9,9 @@ import { serve } from "@hono/node-server";
 import type { Config } from "./config/env.js";
 import { systemClock } from "./context.js";
 import { openDatabase, type Database } from "./db/client.js";
-import { DialogueEngine } from "./dialogue/engine.js";
-import { scenarios } from "./dialogue/scenarios/index.js";
 import { createApp } from "./http/app.js";
+import { buildLanguageServices } from "./services.js";
 import { initTensorFlow } from "./ml/tf.js";
-import { createNluService } from "./nlp/service.js";
 import type { Logger } from "./shared/logger.js";
 import { isShopEmpty, seedDemoShop } from "./shop/demo/seed.js";
 
@@ -42,13 +40,15 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     throw err;
   }
   const tfBackend = await initTensorFlow(config.tfBackend, log);
-  const nlu = await createNluService({
+  const language = await buildLanguageServices({
     db: database.db,
+    log,
+    clock: systemClock,
     modelsDir: config.modelsDir,
     knowledgeDir: config.knowledgeDir,
     dataDir: config.dataDir,
-    log,
-    watchMs: config.modelWatchMs,
+    modelWatchMs: config.modelWatchMs,
+    kbThresholds: config.kbThresholds,
   }).catch(async (err: unknown) => {
     await database.close();
     throw err;
@@ -62,8 +62,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     identitySecret: config.identitySecret,
     tfBackend,
     version: VERSION,
-    nlu,
-    dialogue: new DialogueEngine(scenarios),
+    nlu: language.nlu,
+    knowledge: language.knowledge,
+    dialogue: language.dialogue,
   });
 
   const server = await new Promise<Server>((resolve, reject) => {
@@ -83,7 +84,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         server.closeIdleConnections();
       });
       clearTimeout(timer);
-      nlu.close();
+      language.close();
       await database.close();
       log.info("kefu stopped");
     })());

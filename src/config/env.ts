@@ -38,8 +38,13 @@ const EnvSchema = z
     KEFU_MODELS_DIR: z.string().min(1).default("./models"),
     KEFU_KNOWLEDGE_DIR: z.string().min(1).default("./knowledge"),
     KEFU_MODEL_WATCH_MS: z.coerce.number().int().min(0).default(2_000),
+    KEFU_KB_ANSWER: z.coerce.number().min(0).max(1).default(0.6),
+    KEFU_KB_SUGGEST: z.coerce.number().min(0).max(1).default(0.25),
   })
   .superRefine((env, ctx) => {
+    if (env.KEFU_KB_SUGGEST > env.KEFU_KB_ANSWER) {
+      ctx.addIssue({ code: "custom", path: ["KEFU_KB_SUGGEST"], message: "must not be above KEFU_KB_ANSWER" });
+    }
     if (env.NODE_ENV !== "production") return;
     if (!env.KEFU_IDENTITY_SECRET || env.KEFU_IDENTITY_SECRET === DEV_IDENTITY_SECRET) {
       ctx.addIssue({
@@ -75,6 +80,8 @@ export interface Config {
   knowledgeDir: string;
   /** How often to look for a retrained model on disk; 0 turns watching off. */
   modelWatchMs: number;
+  /** Knowledge scores (0..1) at which the bot answers, or suggests questions. */
+  kbThresholds: { answer: number; suggest: number };
 }
 
 export class ConfigError extends Error {
@@ -110,5 +117,6 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     modelsDir: env.KEFU_MODELS_DIR,
     knowledgeDir: env.KEFU_KNOWLEDGE_DIR,
     modelWatchMs: env.KEFU_MODEL_WATCH_MS,
+    kbThresholds: { answer: env.KEFU_KB_ANSWER, suggest: env.KEFU_KB_SUGGEST },
   };
 }

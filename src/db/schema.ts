@@ -356,3 +356,65 @@ export const cartItems = pgTable(
   },
   (t) => [primaryKey({ columns: [t.customerId, t.sku] })],
 );
+
+/** Knowledge entries: loaded from knowledge/faq at start-up, then edited through the admin API. */
+export const kbEntries = pgTable("kb_entries", {
+  id: text("id").primaryKey(),
+  /** The entry as in the YAML files (question, similar, answer, quickReplies, link, category, tags, enabled, validUntil). */
+  data: jsonb("data").$type<Record<string, unknown>>().notNull(),
+  version: integer("version").notNull(),
+  /** Hash of the file version last loaded; a changed file replaces the entry at the next start. */
+  sourceHash: text("source_hash"),
+  sourceFile: text("source_file"),
+  deleted: boolean("deleted").notNull().default(false),
+  updatedBy: text("updated_by").notNull(),
+  updatedAt: updatedAt(),
+});
+
+/** Every version of every entry: who changed what, when. */
+export const kbEntryVersions = pgTable(
+  "kb_entry_versions",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    entryId: text("entry_id").notNull(),
+    version: integer("version").notNull(),
+    action: text("action").$type<"create" | "update" | "delete" | "load">().notNull(),
+    data: jsonb("data").$type<Record<string, unknown>>().notNull(),
+    changedBy: text("changed_by").notNull(),
+    changedAt: createdAt(),
+  },
+  (t) => [uniqueIndex("kb_entry_versions_idx").on(t.entryId, t.version)],
+);
+
+/** Shopper messages the bot could not handle: no scenario, no knowledge match, or an answer marked unhelpful. */
+export const unansweredQuestions = pgTable(
+  "unanswered_questions",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    conversationId: text("conversation_id").references(() => conversations.id, { onDelete: "set null" }),
+    messageSeq: integer("message_seq"),
+    text: text("text").notNull(),
+    normalized: text("normalized").notNull(),
+    reason: text("reason").$type<"no_match" | "unhelpful" | "not_understood">().notNull(),
+    /** The best knowledge candidates and the intent ranking the bot had. */
+    candidates: jsonb("candidates").$type<Record<string, unknown>[]>().notNull().default(sql`'[]'::jsonb`),
+    createdAt: createdAt(),
+  },
+  (t) => [index("unanswered_created_idx").on(t.createdAt)],
+);
+
+/** Shoppers' feedback on knowledge answers. */
+export const kbFeedback = pgTable(
+  "kb_feedback",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    conversationId: text("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    messageSeq: integer("message_seq").notNull(),
+    entryId: text("entry_id").notNull(),
+    helpful: boolean("helpful").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("kb_feedback_message_idx").on(t.conversationId, t.messageSeq)],
+);

@@ -47,6 +47,8 @@ export interface TurnTrace {
   slots: Record<string, SlotValue>;
   action: string | null;
   events: string[];
+  /** The knowledge entry that answered, for feedback. */
+  knowledge?: { entryId: string; score: number };
 }
 
 export interface TurnResult {
@@ -230,7 +232,20 @@ async function answerOne(
     action: outcome.action,
     events: outcome.events.map((e) => e.type),
   };
+  const answered = outcome.events.find((e) => e.type === "KnowledgeAnswered");
+  if (answered) trace.knowledge = { entryId: answered.entryId, score: answered.score };
   const next = await writeAnswer(tx, ctx, row, message.seq, outcome.replies, outcome.state, outcome.events, { nlu, trace });
+  for (const e of outcome.events) {
+    if (e.type !== "Unanswered") continue;
+    await tx.insert(t.unansweredQuestions).values({
+      conversationId: row.id,
+      messageSeq: message.seq,
+      text: body.text ?? body.payload ?? "",
+      normalized: nlu?.normalized ?? body.text ?? "",
+      reason: e.reason,
+      candidates: [...e.candidates.map((c) => ({ kind: "knowledge", ...c })), ...(nlu?.ranking.slice(0, 3).map((r) => ({ kind: "intent", id: r.name, score: r.confidence })) ?? [])],
+    });
+  }
   return { result: { replies: outcome.replies, nlu, state: publicState(outcome.state) }, next };
 }
 
@@ -361,4 +376,44 @@ export async function replayConversation(ctx: ServiceContext, conversationId: st
     .where(eq(t.conversationEvents.conversationId, conversationId))
     .orderBy(asc(t.conversationEvents.seq));
   return replay(events.map((e) => e.data as unknown as DialogueEvent));
+}
+
+/**
+ * A shopper's verdict on a knowledge answer (the bot message with seq `messageId`). An unhelpful
+ * answer records the question as unanswered, so maintainers see it. Giving feedback again replaces it.
+ */
+export async function giveFeedback(ctx: ServiceContext, conversationId: string, input: { messageId: number; helpful: boolean }): Promise<{ entryId: string }> {
+  return ctx.db.transaction(async (tx) => {
+    const [bot] = await tx
+      .select()
+      .from(t.messages)
+      .where(and(eq(t.messages.conversationId, conversationId), eq(t.messages.seq, input.messageId)));
+    if (!bot) {
+      const [exists] = await tx.select({ id: t.conversations.id }).from(t.conversations).where(eq(t.conversations.id, conversationId));
+      throw new NotFoundError(exists ? `conversation ${conversationId} has no message ${input.messageId}` : `conversation ${conversationId} does not exist`);
+    }
+    const knowledge = (bot.body as { trace?: TurnTrace }).trace?.knowledge;
+    if (bot.role !== "bot" || !knowledge) throw new ValidationError(`message ${input.messageId} is not a knowledge answer`);
+    await tx
+      .insert(t.kbFeedback)
+      .values({ conversationId, messageSeq: input.messageId, entryId: knowledge.entryId, helpful: input.helpful })
+      .onConflictDoUpdate({ target: [t.kbFeedback.conversationId, t.kbFeedback.messageSeq], set: { helpful: input.helpful, createdAt: ctx.clock.now() } });
+    if (!input.helpful && bot.replyTo !== null) {
+      const [question] = await tx
+        .select({ body: t.messages.body })
+        .from(t.messages)
+        .where(and(eq(t.messages.conversationId, conversationId), eq(t.messages.seq, bot.replyTo)));
+      const asked = (question?.body as { text?: string } | undefined)?.text ?? "";
+      const normalized = (bot.body as { nlu?: ParseResult | null }).nlu?.normalized ?? asked;
+      await tx.insert(t.unansweredQuestions).values({
+        conversationId,
+        messageSeq: bot.replyTo,
+        text: asked,
+        normalized,
+        reason: "unhelpful",
+        candidates: [{ kind: "knowledge", id: knowledge.entryId, score: knowledge.score }],
+      });
+    }
+    return { entryId: knowledge.entryId };
+  });
 }

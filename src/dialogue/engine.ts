@@ -5,7 +5,7 @@
  * replay of what it emitted.
  */
 import type { ParseResult } from "../nlp/pipeline.js";
-import type { FormSpec, ShopView, Slots, Turn } from "./forms.js";
+import type { FormSpec, KnowledgePort, ShopView, Slots, Turn } from "./forms.js";
 import { parsePayload, payload, quickReplies, text, type Reply } from "./replies.js";
 import { ask, corrections, fillFromContext, fillFromMessage, type Correction, type Fill } from "./slots.js";
 import { applyEvent, entityValues, type ActiveForm, type DialogueEvent, type DialogueState } from "./state.js";
@@ -16,6 +16,12 @@ const DIGRESSION_MIN_CONFIDENCE = 0.7;
 /** A follow-up is short, and the intent model must be less sure than this that it is something else. */
 const FOLLOW_UP_MAX_CHARS = 16;
 const FOLLOW_UP_OVERRIDE_BELOW = 0.9;
+/**
+ * Below this intent confidence a close knowledge answer wins over starting the scenario (the bot
+ * answers and offers the scenario as a button). Above it the shopper's request is acted on:
+ * 我要申请保修 is a request, even if a policy entry reads alike.
+ */
+const INTENT_OVER_KNOWLEDGE = 0.5;
 /** After this many consecutive turns the bot could not handle, it offers a human. */
 const UNHANDLED_BEFORE_OFFER = 2;
 
@@ -44,7 +50,10 @@ export class DialogueEngine {
   private readonly byName = new Map<string, FormSpec>();
   private readonly byIntent = new Map<string, FormSpec>();
 
-  constructor(readonly forms: readonly FormSpec[]) {
+  constructor(
+    readonly forms: readonly FormSpec[],
+    private readonly knowledge?: KnowledgePort,
+  ) {
     for (const form of forms) {
       if (this.byName.has(form.name)) throw new Error(`dialogue: two scenarios are named ${form.name}`);
       if (this.byIntent.has(form.intent)) throw new Error(`dialogue: two scenarios start on intent ${form.intent}`);
@@ -100,6 +109,13 @@ export class DialogueEngine {
       return run.top ? this.continueForm(run) : false;
     }
     if (p.name === "select") return run.top ? this.continueForm(run) : false;
+    if (p.name === "kb") {
+      const entry = p.args.id ? this.knowledge?.entry(p.args.id) : undefined;
+      if (!entry) return false;
+      this.answerFromKnowledge(run, entry.id, 1);
+      if (run.top) await this.resume(run);
+      return true;
+    }
     const spec = this.byName.get(p.name);
     if (!spec) return false;
     await this.startForm(run, spec);
@@ -122,6 +138,13 @@ export class DialogueEngine {
         await this.startForm(run, other);
         return true;
       }
+      // A policy question in the middle of a form: answer it from the knowledge base, then go on.
+      const known = shortAnswer ? undefined : this.knowledge?.retrieve(run.turn.text, run.turn.now);
+      if (known?.outcome === "answer") {
+        this.answerFromKnowledge(run, known.hits[0]!.id, known.hits[0]!.score);
+        await this.resume(run);
+        return true;
+      }
       return false;
     }
     if (isCancel(run.turn.text)) {
@@ -134,9 +157,34 @@ export class DialogueEngine {
       return true;
     }
     const spec = intent ? this.byIntent.get(intent.name) : undefined;
-    if (!spec) return false;
-    await this.startForm(run, spec);
-    return true;
+    const known = this.knowledge?.retrieve(run.turn.text, run.turn.now);
+    if (spec && known?.outcome === "answer" && intent!.confidence < INTENT_OVER_KNOWLEDGE && spec.slots.length > 0) {
+      // The intent model is unsure and the knowledge base has a close answer.
+      this.answerFromKnowledge(run, known.hits[0]!.id, known.hits[0]!.score);
+      return true;
+    }
+    if (spec) {
+      await this.startForm(run, spec);
+      return true;
+    }
+    if (known?.outcome === "answer") {
+      this.answerFromKnowledge(run, known.hits[0]!.id, known.hits[0]!.score);
+      return true;
+    }
+    if (known?.outcome === "suggest") {
+      run.emit({ type: "KnowledgeSuggested", entryIds: known.hits.map((h) => h.id) });
+      run.say(quickReplies(known.hits.map((h) => ({ label: h.question, payload: payload("kb", { id: h.id }) })), "您是不是想问："));
+      return true;
+    }
+    return false;
+  }
+
+  /** A knowledge entry's answer, with its buttons, as the reply. */
+  private answerFromKnowledge(run: Run, id: string, score: number): void {
+    const entry = this.knowledge!.entry(id)!;
+    run.emit({ type: "KnowledgeAnswered", entryId: id, score });
+    run.say(text(entry.link ? `${entry.answer}\n详情：${entry.link}` : entry.answer));
+    if (entry.quickReplies?.length) run.say(quickReplies(entry.quickReplies.slice(0, 6)));
   }
 
   /** 不想要了 answering 退货原因 is an answer (七天无理由), not 算了. */
@@ -414,6 +462,10 @@ export class DialogueEngine {
   private async fallback(run: Run): Promise<void> {
     const offerHuman = run.state.unhandled >= UNHANDLED_BEFORE_OFFER;
     const form = run.top;
+    if (run.turn.text) {
+      const candidates = this.knowledge?.retrieve(run.turn.text, run.turn.now).hits.map((h) => ({ id: h.id, score: h.score })) ?? [];
+      run.emit({ type: "Unanswered", reason: form ? "not_understood" : "no_match", candidates });
+    }
     if (form) {
       const spec = this.byName.get(form.name)!;
       if (form.requested) run.emit({ type: "SlotRejected", slot: form.requested, reason: "not understood" });

@@ -163,5 +163,11 @@ export interface FormSpec {
   action: (turn: Turn, slots: Slots) => Promise<ActionResult>;
 }
 
+/** The knowledge base as the dialogue uses it: answers to policy and how-to questions. */
+export interface KnowledgePort {
+  retrieve(text: string, now: Date): { outcome: "answer" | "suggest" | "none"; hits: { id: string; question: string; score: number }[] };
+  entry(id: string): { id: string; question: string; answer: string; quickReplies?: { label: string; payload: string }[]; link?: string } | undefined;
+}
+
 /** A scenario declared with its slot types checked. */
 export const defineForm = (spec: FormSpec): FormSpec => spec;

@@ -83,6 +83,9 @@ export type DialogueEvent =
   | { type: "TurnHandled" }
   | { type: "TurnUnhandled" }
   | { type: "HandoffRequested"; reason: string; summary: string }
+  | { type: "KnowledgeAnswered"; entryId: string; score: number }
+  | { type: "KnowledgeSuggested"; entryIds: string[] }
+  | { type: "Unanswered"; reason: "no_match" | "not_understood"; candidates: { id: string; score: number }[] }
   | { type: "ConversationClosed" };
 
 export type DialogueEventType = DialogueEvent["type"];
@@ -197,6 +200,11 @@ export function applyEvent(state: DialogueState, event: DialogueEvent): Dialogue
       return { ...state, unhandled: state.unhandled + 1 };
     case "HandoffRequested":
       return { ...state, mode: "queued", forms: [], offered: null, handoff: { reason: event.reason, summary: event.summary } };
+    case "KnowledgeAnswered":
+      return { ...state, lastAction: "knowledge" };
+    case "KnowledgeSuggested":
+    case "Unanswered":
+      return state;
     case "ConversationClosed":
       return { ...state, mode: "closed", forms: [] };
   }

@@ -4,11 +4,13 @@ import { bodyLimit } from "hono/body-limit";
 import type { Clock } from "../context.js";
 import type { Database } from "../db/client.js";
 import type { DialogueEngine } from "../dialogue/engine.js";
+import type { KnowledgeBase } from "../kb/service.js";
 import type { NluService } from "../nlp/service.js";
 import type { Logger } from "../shared/logger.js";
 import type { AppEnv } from "./env.js";
 import { describeZodError, errorResponse, handleError } from "./errors.js";
 import { requestContext, requireAdmin } from "./middleware.js";
+import { adminKnowledgeRoutes } from "./routes/admin-kb.js";
 import { adminShopRoutes } from "./routes/admin-shop.js";
 import { docsRoutes } from "./routes/docs.js";
 import { healthRoutes } from "./routes/health.js";
@@ -28,6 +30,7 @@ export interface AppDeps {
   tfBackend: string;
   version: string;
   nlu: NluService;
+  knowledge: KnowledgeBase;
   dialogue: DialogueEngine;
 }
 
@@ -55,6 +58,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", identityRoutes({ identitySecret: deps.identitySecret }));
   app.route("/", adminShopRoutes());
   app.route("/", nluRoutes({ nlu: deps.nlu }));
+  app.route("/", adminKnowledgeRoutes({ knowledge: deps.knowledge }));
   app.route(
     "/",
     conversationRoutes({

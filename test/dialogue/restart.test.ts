@@ -5,9 +5,9 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database, type DatabaseOptions } from "../../src/db/client.js";
 import { signCustomerId } from "../../src/identity/customer-token.js";
-import type { NluService } from "../../src/nlp/service.js";
+import type { LanguageServices } from "../../src/services.js";
 import { seedDemoShop } from "../../src/shop/demo/seed.js";
-import { buildTestApp, buildTestNlu, TEST_IDENTITY_SECRET } from "../helpers/app.js";
+import { buildTestApp, buildTestLanguage, TEST_IDENTITY_SECRET } from "../helpers/app.js";
 import { dropSchema, TEST_DATABASE_URL, uniqueSchema } from "../helpers/db.js";
 
 interface Target {
@@ -52,13 +52,13 @@ const post = (body: unknown) => ({ method: "POST", headers: { "content-type": "a
 describe.each(targets)("restart mid-form on $name", (target) => {
   it("continues the return form after the first process is gone", async () => {
     cleanups.push(target.cleanup);
-    let nlu: NluService | undefined;
+    let language: LanguageServices | undefined;
     let first: Database | undefined = await openDatabase(await target.options());
     try {
       await first.migrate();
       await seedDemoShop(first.db);
-      nlu = await buildTestNlu(first);
-      const app = await buildTestApp(first, nlu);
+      language = await buildTestLanguage(first);
+      const app = await buildTestApp(first, language);
       const started = await app.request(
         "/v1/conversations",
         post({ customerId: "c-1001", customerToken: signCustomerId(TEST_IDENTITY_SECRET, "c-1001") }),
@@ -75,7 +75,7 @@ describe.each(targets)("restart mid-form on $name", (target) => {
       const again = await openDatabase(await target.options());
       try {
         await again.migrate();
-        const app2 = await buildTestApp(again, nlu);
+        const app2 = await buildTestApp(again, language);
         const res = await app2.request(`/v1/conversations/${id}/messages`, post({ text: "第二个" }));
         expect(res.status).toBe(200);
         const turn = (await res.json()) as { state: { form?: string; slots?: Record<string, unknown> } };
@@ -85,7 +85,7 @@ describe.each(targets)("restart mid-form on $name", (target) => {
         await again.close();
       }
     } finally {
-      nlu?.close();
+      language?.close();
       await first?.close();
     }
   });

@@ -3,11 +3,11 @@ import { mkdtemp } from "node:fs/promises";
 import { afterAll, beforeAll } from "vitest";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DialogueEngine } from "../../src/dialogue/engine.js";
-import { scenarios } from "../../src/dialogue/scenarios/index.js";
+import type { DialogueEngine } from "../../src/dialogue/engine.js";
 import { createApp } from "../../src/http/app.js";
+import { buildLanguageServices, type LanguageServices } from "../../src/services.js";
 import type { Database } from "../../src/db/client.js";
-import { createNluService, type NluService } from "../../src/nlp/service.js";
+import type { NluService } from "../../src/nlp/service.js";
 import { createLogger } from "../../src/shared/logger.js";
 import { DEMO_NOW } from "../../src/shop/demo/generate.js";
 import { seedDemoShop } from "../../src/shop/demo/seed.js";
@@ -18,19 +18,30 @@ export const TEST_IDENTITY_SECRET = "test-identity-secret-0123456789";
 
 const silent = createLogger("silent");
 
-/** The NLU over this database's catalogue, the repository's knowledge terms and committed model. */
-export async function buildTestNlu(database: Database): Promise<NluService> {
-  return createNluService({
+/** NLU, knowledge base and dialogue over this database, the repository's knowledge and committed model. */
+export async function buildTestLanguage(database: Database): Promise<LanguageServices> {
+  return buildLanguageServices({
     db: database.db,
+    log: silent,
+    clock: { now: () => DEMO_NOW },
     modelsDir: "models",
     knowledgeDir: "knowledge",
     dataDir: await mkdtemp(join(tmpdir(), "kefu-nlu-")),
-    log: silent,
-    watchMs: 0,
+    modelWatchMs: 0,
   });
 }
 
-export async function buildTestApp(database: Database, nlu?: NluService, dialogue = new DialogueEngine(scenarios)) {
+/** The NLU alone (for NLU tests). */
+export async function buildTestNlu(database: Database): Promise<NluService> {
+  return (await buildTestLanguage(database)).nlu;
+}
+
+/**
+ * The app over a database. `language` may be shared between apps over databases with the same
+ * catalogue; `dialogue` replaces the engine (to test failures).
+ */
+export async function buildTestApp(database: Database, language?: LanguageServices, dialogue?: DialogueEngine) {
+  const services = language ?? (await buildTestLanguage(database));
   return createApp({
     database,
     log: silent,
@@ -39,8 +50,9 @@ export async function buildTestApp(database: Database, nlu?: NluService, dialogu
     identitySecret: TEST_IDENTITY_SECRET,
     tfBackend: "cpu",
     version: "test",
-    nlu: nlu ?? (await buildTestNlu(database)),
-    dialogue,
+    nlu: services.nlu,
+    knowledge: services.knowledge,
+    dialogue: dialogue ?? services.dialogue,
   });
 }
 

@@ -7,6 +7,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import {
   closeConversation,
   getTranscript,
+  giveFeedback,
   postMessage,
   startConversation,
   type ConversationDeps,
@@ -174,6 +175,35 @@ const closeRoute = createRoute({
   },
 });
 
+const feedbackRoute = createRoute({
+  method: "post",
+  path: "/v1/conversations/{id}/feedback",
+  tags: ["conversations"],
+  summary: "Was a knowledge answer helpful? An unhelpful one records the question as unanswered",
+  request: {
+    params: ConversationId,
+    body: {
+      required: true,
+      content: {
+        "application/json": {
+          schema: z
+            .object({
+              messageId: z.number().int().min(1).openapi({ description: "seq of the bot message that answered from the knowledge base" }),
+              helpful: z.boolean(),
+            })
+            .strict()
+            .openapi("Feedback"),
+        },
+      },
+    },
+  },
+  responses: {
+    200: { description: "Recorded", content: { "application/json": { schema: z.object({ entryId: z.string() }) } } },
+    ...errorResponses,
+    ...notFoundResponse,
+  },
+});
+
 export function conversationRoutes(deps: ConversationDeps) {
   return createRouter()
     .openapi(startRoute, async (c) => {
@@ -185,5 +215,6 @@ export function conversationRoutes(deps: ConversationDeps) {
       return c.json(result, 200);
     })
     .openapi(transcriptRoute, async (c) => c.json(serialize(await getTranscript(c.get("ctx"), c.req.valid("param").id)), 200))
-    .openapi(closeRoute, async (c) => c.json({ state: await closeConversation(c.get("ctx"), c.req.valid("param").id) }, 200));
+    .openapi(closeRoute, async (c) => c.json({ state: await closeConversation(c.get("ctx"), c.req.valid("param").id) }, 200))
+    .openapi(feedbackRoute, async (c) => c.json(await giveFeedback(c.get("ctx"), c.req.valid("param").id, c.req.valid("json")), 200));
 }

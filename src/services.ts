@@ -1,0 +1,60 @@
+/**
+ * The language services every entry point needs, built in order over one database: the NLU (from
+ * the catalogue, the knowledge words and the trained model), the knowledge base (files loaded into
+ * the database) and the dialogue engine over both. Used by the server, the tests, evals and benches.
+ */
+import { join } from "node:path";
+import type { Clock } from "./context.js";
+import type { Db } from "./db/client.js";
+import { DialogueEngine } from "./dialogue/engine.js";
+import { scenarios } from "./dialogue/scenarios/index.js";
+import { openKnowledgeBase, type KnowledgeBase } from "./kb/service.js";
+import type { KnowledgeThresholds } from "./kb/retriever.js";
+import { readKnowledgeWords } from "./nlp/lexicon.js";
+import { createNluService, type NluService } from "./nlp/service.js";
+import type { Logger } from "./shared/logger.js";
+
+export interface LanguageServices {
+  nlu: NluService;
+  knowledge: KnowledgeBase;
+  dialogue: DialogueEngine;
+  close(): void;
+}
+
+export interface LanguageOptions {
+  db: Db;
+  log: Logger;
+  clock: Clock;
+  modelsDir: string;
+  knowledgeDir: string;
+  /** Where the generated segmentation dictionary is written. */
+  dataDir: string;
+  modelWatchMs: number;
+  kbThresholds?: KnowledgeThresholds;
+}
+
+export async function buildLanguageServices(options: LanguageOptions): Promise<LanguageServices> {
+  const nlu = await createNluService({
+    db: options.db,
+    modelsDir: options.modelsDir,
+    knowledgeDir: options.knowledgeDir,
+    dataDir: options.dataDir,
+    log: options.log,
+    watchMs: options.modelWatchMs,
+  });
+  try {
+    const { kb: knowledge } = await openKnowledgeBase(
+      { actor: { kind: "system" }, db: options.db, log: options.log, clock: options.clock },
+      {
+        faqDir: join(options.knowledgeDir, "faq"),
+        analyzer: nlu.pipeline.analyzer,
+        synonyms: (await readKnowledgeWords(options.knowledgeDir)).synonyms,
+        thresholds: options.kbThresholds,
+      },
+    );
+    return { nlu, knowledge, dialogue: new DialogueEngine(scenarios, knowledge), close: () => nlu.close() };
+  } catch (err) {
+    nlu.close();
+    throw err;
+  }
+}
