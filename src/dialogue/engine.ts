@@ -139,7 +139,7 @@ export class DialogueEngine {
         return true;
       }
       // A policy question in the middle of a form: answer it from the knowledge base, then go on.
-      const known = shortAnswer ? undefined : this.knowledge?.retrieve(run.turn.text, run.turn.now);
+      const known = shortAnswer ? undefined : this.retrieve(run);
       if (known?.outcome === "answer") {
         this.answerFromKnowledge(run, known.hits[0]!.id, known.hits[0]!.score);
         await this.resume(run);
@@ -157,8 +157,10 @@ export class DialogueEngine {
       return true;
     }
     const spec = intent ? this.byIntent.get(intent.name) : undefined;
-    const known = this.knowledge?.retrieve(run.turn.text, run.turn.now);
-    if (spec && known?.outcome === "answer" && intent!.confidence < INTENT_OVER_KNOWLEDGE && spec.slots.length > 0) {
+    // The knowledge base is consulted only when no confident scenario takes the message.
+    const consult = !spec || (intent!.confidence < INTENT_OVER_KNOWLEDGE && spec.slots.length > 0);
+    const known = consult ? this.retrieve(run) : undefined;
+    if (spec && known?.outcome === "answer") {
       // The intent model is unsure and the knowledge base has a close answer.
       this.answerFromKnowledge(run, known.hits[0]!.id, known.hits[0]!.score);
       return true;
@@ -177,6 +179,13 @@ export class DialogueEngine {
       return true;
     }
     return false;
+  }
+
+  /** This turn's knowledge retrieval, computed once. */
+  private retrieve(run: Run) {
+    if (!this.knowledge || !run.turn.text) return undefined;
+    run.retrieval ??= this.knowledge.retrieve(run.turn.text, run.turn.now);
+    return run.retrieval;
   }
 
   /** A knowledge entry's answer, with its buttons, as the reply. */
@@ -463,7 +472,7 @@ export class DialogueEngine {
     const offerHuman = run.state.unhandled >= UNHANDLED_BEFORE_OFFER;
     const form = run.top;
     if (run.turn.text) {
-      const candidates = this.knowledge?.retrieve(run.turn.text, run.turn.now).hits.map((h) => ({ id: h.id, score: h.score })) ?? [];
+      const candidates = (run.retrieval ?? this.knowledge?.retrieve(run.turn.text, run.turn.now))?.hits.map((h) => ({ id: h.id, score: h.score })) ?? [];
       run.emit({ type: "Unanswered", reason: form ? "not_understood" : "no_match", candidates });
     }
     if (form) {
@@ -502,6 +511,7 @@ class Run {
   readonly events: DialogueEvent[] = [];
   readonly replies: Reply[] = [];
   action: string | null = null;
+  retrieval: ReturnType<KnowledgePort["retrieve"]> | undefined;
   readonly turn: Turn;
 
   constructor(
