@@ -8,7 +8,9 @@ import { readdir, readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadKnowledgeDir } from "../src/kb/entries.js";
+import { loadKnowledgeEncoder } from "../src/kb/encoder.js";
 import { DEFAULT_THRESHOLDS, KnowledgeRetriever } from "../src/kb/retriever.js";
+import { initTensorFlow } from "../src/ml/tf.js";
 import { TextAnalyzer } from "../src/nlp/analyzer.js";
 import { quantile } from "../src/nlp/eval/metrics.js";
 import { demoLexicon, readKnowledgeWords } from "../src/nlp/lexicon.js";
@@ -21,6 +23,8 @@ const { values } = parseArgs({
     json: { type: "boolean", default: false },
     errors: { type: "string", default: "0" },
     answer: { type: "string" },
+    models: { type: "string", default: "models" },
+    "no-dense": { type: "boolean", default: false },
     suggest: { type: "string" },
   },
 });
@@ -30,16 +34,19 @@ async function queryFiles(): Promise<string[]> {
   return (await readdir("eval")).filter((f) => /^kb-queries.*\.tsv$/.test(f)).map((f) => join("eval", f));
 }
 
+await initTensorFlow("auto");
 const load = await loadKnowledgeDir(values.kb!);
 for (const p of load.problems) console.error(`${p.file}:${p.line}: ${p.message}`);
 const words = await readKnowledgeWords(values.words!);
 const analyzer = await TextAnalyzer.create(demoLexicon(words));
-const started = performance.now();
 const thresholds = {
   answer: values.answer ? Number(values.answer) : DEFAULT_THRESHOLDS.answer,
   suggest: values.suggest ? Number(values.suggest) : DEFAULT_THRESHOLDS.suggest,
 };
-const retriever = new KnowledgeRetriever(load.entries, analyzer, words.synonyms, thresholds);
+const encoder = values["no-dense"] ? null : await loadKnowledgeEncoder(values.models!, analyzer);
+const lexical = new KnowledgeRetriever(load.entries, analyzer, words.synonyms, thresholds);
+const started = performance.now();
+const retriever = new KnowledgeRetriever(load.entries, analyzer, words.synonyms, thresholds, new Map(), encoder ?? undefined);
 const buildMs = performance.now() - started;
 
 const pairs: { query: string; id: string; file: string }[] = [];
@@ -76,13 +83,22 @@ for (const { query, id } of pairs) {
 }
 const n = pairs.length;
 times.sort((a, b) => a - b);
+let lexTop1 = 0;
+let lexTop3 = 0;
+for (const { query, id } of pairs) {
+  const rank = lexical.search(query, now, 3).findIndex((h) => h.id === id);
+  if (rank === 0) lexTop1++;
+  if (rank >= 0) lexTop3++;
+}
 const result = {
   entries: load.entries.length,
   questions: load.entries.reduce((s, e) => s + 1 + e.similar.length, 0),
   queries: n,
+  retriever: encoder ? "hybrid (lexical + dense encoder)" : "lexical",
   top1: top1 / n,
   top3: top3 / n,
   mrr: rr / n,
+  lexical: { top1: lexTop1 / n, top3: lexTop3 / n },
   thresholds: retriever.thresholds,
   outcomes,
   buildMs: Math.round(buildMs),
@@ -92,7 +108,8 @@ const result = {
 if (values.json) console.log(JSON.stringify(result));
 else {
   console.log(`${result.entries} entries, ${result.questions} questions; ${n} held-out queries`);
-  console.log(`top-1 ${(result.top1 * 100).toFixed(1)}%  top-3 ${(result.top3 * 100).toFixed(1)}%  MRR ${result.mrr.toFixed(3)}`);
+  console.log(`${result.retriever}: top-1 ${(result.top1 * 100).toFixed(1)}%  top-3 ${(result.top3 * 100).toFixed(1)}%  MRR ${result.mrr.toFixed(3)}`);
+  console.log(`lexical only (same run): top-1 ${(result.lexical.top1 * 100).toFixed(1)}%  top-3 ${(result.lexical.top3 * 100).toFixed(1)}%`);
   console.log(
     `thresholds answer ≥ ${result.thresholds.answer}, suggest ≥ ${result.thresholds.suggest}: answered ${outcomes.answer} (${outcomes.answerRight} right), suggested ${outcomes.suggest} (${outcomes.suggestRight} with the right one in 3), unanswered ${outcomes.none}`,
   );

@@ -8,6 +8,7 @@ import type { Clock } from "./context.js";
 import type { Db } from "./db/client.js";
 import { DialogueEngine } from "./dialogue/engine.js";
 import { scenarios } from "./dialogue/scenarios/index.js";
+import { loadKnowledgeEncoder } from "./kb/encoder.js";
 import { openKnowledgeBase, type KnowledgeBase } from "./kb/service.js";
 import type { KnowledgeThresholds } from "./kb/retriever.js";
 import { readKnowledgeWords } from "./nlp/lexicon.js";
@@ -50,6 +51,7 @@ export async function buildLanguageServices(options: LanguageOptions): Promise<L
         analyzer: nlu.pipeline.analyzer,
         synonyms: (await readKnowledgeWords(options.knowledgeDir)).synonyms,
         thresholds: options.kbThresholds,
+        encoder: await loadKnowledgeEncoder(options.modelsDir, nlu.pipeline.analyzer),
       },
     );
     return { nlu, knowledge, dialogue: new DialogueEngine(scenarios, knowledge), close: () => nlu.close() };

@@ -1,13 +1,13 @@
 /**
  * The knowledge base as the rest of the service sees it: the files loaded into the database at
  * start-up, a retriever over the live entries, and `refresh()` after an admin edit. A refresh
- * re-tokenises only questions it has not seen (the analyser's output is cached per text), so one
- * edit does not re-process the whole base.
+ * re-analyses and re-embeds only questions it has not seen (terms and vectors are cached per text),
+ * so one edit does not re-process the whole base.
  */
 import type { ServiceContext } from "../context.js";
 import type { TextAnalyzer } from "../nlp/analyzer.js";
 import { loadKnowledgeDir, type KnowledgeEntry, type KnowledgeProblem } from "./entries.js";
-import { DEFAULT_THRESHOLDS, KnowledgeRetriever, type KnowledgeHit, type KnowledgeThresholds, type Retrieval } from "./retriever.js";
+import { DEFAULT_THRESHOLDS, KnowledgeRetriever, type KnowledgeEncoder, type KnowledgeHit, type KnowledgeThresholds, type Retrieval } from "./retriever.js";
 import { activeEntries, syncKnowledgeFiles } from "./store.js";
 
 export interface KnowledgeBase {
@@ -25,6 +25,8 @@ export interface KnowledgeOptions {
   analyzer: TextAnalyzer;
   synonyms: string[][];
   thresholds?: KnowledgeThresholds;
+  /** The trained question encoder; without one, retrieval is lexical only. */
+  encoder?: KnowledgeEncoder | null;
 }
 
 /** Loads the files into the database, reports their problems, and builds the retriever. */
@@ -34,13 +36,14 @@ export async function openKnowledgeBase(ctx: ServiceContext, options: KnowledgeO
   const synced = await syncKnowledgeFiles(ctx, load);
   const kb = new LiveKnowledgeBase(options);
   const built = await kb.refresh(ctx);
-  ctx.log.info({ ...synced, live: built.entries, problems: load.problems.length, ms: built.ms }, "knowledge base ready");
+  ctx.log.info({ ...synced, live: built.entries, problems: load.problems.length, dense: !!options.encoder, ms: built.ms }, "knowledge base ready");
   return { kb, problems: load.problems };
 }
 
 class LiveKnowledgeBase implements KnowledgeBase {
   private retriever: KnowledgeRetriever;
   private readonly termCache = new Map<string, string[]>();
+  private readonly vectorCache = new Map<string, Float32Array>();
 
   constructor(private readonly options: KnowledgeOptions) {
     this.retriever = this.build([]);
@@ -55,7 +58,15 @@ class LiveKnowledgeBase implements KnowledgeBase {
   }
 
   private build(entries: KnowledgeEntry[]) {
-    return new KnowledgeRetriever(entries, this.options.analyzer, this.options.synonyms, this.options.thresholds ?? DEFAULT_THRESHOLDS, this.termCache);
+    return new KnowledgeRetriever(
+      entries,
+      this.options.analyzer,
+      this.options.synonyms,
+      this.options.thresholds ?? DEFAULT_THRESHOLDS,
+      this.termCache,
+      this.options.encoder ?? undefined,
+      this.vectorCache,
+    );
   }
 
   async refresh(ctx: ServiceContext) {

@@ -86,7 +86,8 @@ describe("knowledge retrieval", () => {
   let retriever: KnowledgeRetriever;
   beforeAll(async () => {
     const lexicon = demoLexicon({ terms: ["七天无理由"], synonyms: [["退款", "退钱", "返款"], ["发票", "开票"]] });
-    retriever = new KnowledgeRetriever(entries, await TextAnalyzer.create(lexicon), lexicon.synonyms);
+    // Lexical only (no encoder), with thresholds suited to its cosine scores.
+    retriever = new KnowledgeRetriever(entries, await TextAnalyzer.create(lexicon), lexicon.synonyms, { answer: 0.5, suggest: 0.25 });
   });
   const now = new Date("2026-11-20T12:00:00+08:00");
 

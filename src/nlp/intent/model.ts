@@ -66,6 +66,31 @@ export class IntentModel {
     return vectorize(featureStrings(analysis, this.manifest.features), this.index, this.vocabulary.idf);
   }
 
+  /**
+   * The hidden layer's activations, scaled to unit length: a sentence vector in which texts of the
+   * same label lie close together (used as the knowledge base's dense encoder).
+   */
+  embed(x: SparseVector): Float32Array {
+    const hidden = this.manifest.hidden;
+    if (hidden === 0) throw new Error("a linear model has no hidden layer to embed with");
+    const { w1, b1 } = this.weights;
+    const h = new Float32Array(hidden);
+    h.set(b1);
+    for (let k = 0; k < x.ids.length; k++) {
+      const row = x.ids[k]! * hidden;
+      const v = x.values[k]!;
+      for (let j = 0; j < hidden; j++) h[j]! += v * w1[row + j]!;
+    }
+    let norm = 0;
+    for (let j = 0; j < hidden; j++) {
+      if (h[j]! < 0) h[j] = 0;
+      norm += h[j]! * h[j]!;
+    }
+    norm = Math.sqrt(norm) || 1;
+    for (let j = 0; j < hidden; j++) h[j]! /= norm;
+    return h;
+  }
+
   /** Probabilities for every label, highest first. */
   rank(x: SparseVector): IntentScore[] {
     const { hidden, labels } = { hidden: this.manifest.hidden, labels: this.manifest.labels };
