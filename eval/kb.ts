@@ -43,7 +43,7 @@ const thresholds = {
   answer: values.answer ? Number(values.answer) : DEFAULT_THRESHOLDS.answer,
   suggest: values.suggest ? Number(values.suggest) : DEFAULT_THRESHOLDS.suggest,
 };
-const encoder = values["no-dense"] ? null : await loadKnowledgeEncoder(values.models!, analyzer);
+const encoder = values["no-dense"] ? null : await loadKnowledgeEncoder(values.models!);
 const lexical = new KnowledgeRetriever(load.entries, analyzer, words.synonyms, thresholds);
 const started = performance.now();
 const retriever = new KnowledgeRetriever(load.entries, analyzer, words.synonyms, thresholds, new Map(), encoder ?? undefined);

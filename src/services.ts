@@ -51,7 +51,7 @@ export async function buildLanguageServices(options: LanguageOptions): Promise<L
         analyzer: nlu.pipeline.analyzer,
         synonyms: (await readKnowledgeWords(options.knowledgeDir)).synonyms,
         thresholds: options.kbThresholds,
-        encoder: await loadKnowledgeEncoder(options.modelsDir, nlu.pipeline.analyzer),
+        encoder: await loadKnowledgeEncoder(options.modelsDir),
       },
     );
     return { nlu, knowledge, dialogue: new DialogueEngine(scenarios, knowledge), close: () => nlu.close() };

@@ -7,7 +7,7 @@
 import { access } from "node:fs/promises";
 import { join } from "node:path";
 import type { TextAnalyzer } from "../nlp/analyzer.js";
-import { FEATURE_CLOCK, hashData, toExamples, type LabelledText } from "../nlp/intent/dataset.js";
+import { hashData, toExamples, type LabelledText } from "../nlp/intent/dataset.js";
 import { DEFAULT_FEATURES } from "../nlp/intent/features.js";
 import { IntentModel } from "../nlp/intent/model.js";
 import { trainIntentModel, type TrainOptions, type TrainProgress } from "../nlp/intent/train.js";
@@ -30,19 +30,19 @@ export async function trainKnowledgeEncoder(
   return trainIntentModel(toExamples(analyzer, data, DEFAULT_FEATURES), DEFAULT_FEATURES, ENCODER_OPTIONS, { trainingDataHash: hashData(data), onProgress });
 }
 
-export function asEncoder(model: IntentModel, analyzer: TextAnalyzer): KnowledgeEncoder {
+export function asEncoder(model: IntentModel): KnowledgeEncoder {
   return {
     dim: model.manifest.hidden,
-    embed: (text) => model.embed(model.vectorize(analyzer.analyze(text, FEATURE_CLOCK))),
+    embed: (analysis) => model.embed(model.vectorize(analysis)),
   };
 }
 
 /** The committed encoder in `modelsDir/kb-encoder`, or null when there is none (lexical retrieval only). */
-export async function loadKnowledgeEncoder(modelsDir: string, analyzer: TextAnalyzer): Promise<KnowledgeEncoder | null> {
+export async function loadKnowledgeEncoder(modelsDir: string): Promise<KnowledgeEncoder | null> {
   const dir = join(modelsDir, "kb-encoder");
   const exists = await access(join(dir, "manifest.json")).then(
     () => true,
     () => false,
   );
-  return exists ? asEncoder(await IntentModel.load(dir), analyzer) : null;
+  return exists ? asEncoder(await IntentModel.load(dir)) : null;
 }

@@ -2,15 +2,16 @@
  * Knowledge retrieval: the entries' standard and similar questions indexed lexically; a query's
  * best entries with a bounded score, and the outcome the thresholds give (answer, suggest, none).
  */
-import type { TextAnalyzer } from "../nlp/analyzer.js";
+import type { Analysis, TextAnalyzer } from "../nlp/analyzer.js";
+import { FEATURE_CLOCK } from "../nlp/intent/dataset.js";
 import { isLive, type KnowledgeEntry } from "./entries.js";
 import { DenseIndex } from "./dense.js";
 import { LexicalIndex, termsOf, type LexicalDoc } from "./lexical.js";
 
-/** Turns a question into a unit vector (the trained knowledge encoder). */
+/** Turns an analysed question into a unit vector (the trained knowledge encoder). */
 export interface KnowledgeEncoder {
   dim: number;
-  embed(text: string): Float32Array;
+  embed(analysis: Analysis): Float32Array;
 }
 
 /**
@@ -76,7 +77,7 @@ export class KnowledgeRetriever {
       for (const q of [e.question, ...e.similar]) {
         let terms = termCache.get(q);
         if (!terms) {
-          terms = this.terms(q);
+          terms = this.terms(this.analyze(q));
           termCache.set(q, terms);
         }
         docs.push({ key: `${e.id}\u0000${q}`, terms });
@@ -89,7 +90,7 @@ export class KnowledgeRetriever {
         const text = d.key.split("\u0000")[1]!;
         let v = vectorCache.get(text);
         if (!v) {
-          v = encoder.embed(text);
+          v = encoder.embed(this.analyze(text));
           vectorCache.set(text, v);
         }
         this.dense!.add(i, v);
@@ -101,9 +102,16 @@ export class KnowledgeRetriever {
     return this.byId.get(id);
   }
 
-  private terms(text: string): string[] {
-    const tokens = this.analyzer.analyze(text, new Date(0)).tokens.map((t) => t.text);
-    return termsOf(tokens, this.canonical, STOP_WORDS);
+  private analyze(text: string): Analysis {
+    return this.analyzer.analyze(text, FEATURE_CLOCK);
+  }
+
+  private terms(analysis: Analysis): string[] {
+    return termsOf(
+      analysis.tokens.map((t) => t.text),
+      this.canonical,
+      STOP_WORDS,
+    );
   }
 
   /** The best live entries for a query, best first, one hit per entry. */
@@ -119,8 +127,10 @@ export class KnowledgeRetriever {
       if (value > f.best) Object.assign(f, { best: value, matched });
       found.set(id, f);
     };
-    for (const hit of this.index.search(this.terms(text), 50)) note(hit.doc, "lexical", hit.cosine);
-    if (this.dense && this.encoder) for (const hit of this.dense.search(this.encoder.embed(text), 50)) note(hit.doc, "dense", hit.similarity);
+    // One analysis of the query serves both halves.
+    const analysis = this.analyze(text);
+    for (const hit of this.index.search(this.terms(analysis), 50)) note(hit.doc, "lexical", hit.cosine);
+    if (this.dense && this.encoder) for (const hit of this.dense.search(this.encoder.embed(analysis), 50)) note(hit.doc, "dense", hit.similarity);
     const weight = this.dense ? DENSE_WEIGHT : 0;
     return [...found]
       .map(([id, f]) => ({
