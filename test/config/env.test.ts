@@ -10,6 +10,13 @@ describe("configuration", () => {
     expect(config.adminKey).toBe(DEV_ADMIN_KEY);
   });
 
+  it("reads the knowledge thresholds and refuses a suggestion threshold above the answer one", () => {
+    expect(loadConfig({}).kbThresholds).toEqual({ answer: 0.78, suggest: 0.72 });
+    expect(loadConfig({ KEFU_KB_ANSWER: "0.9", KEFU_KB_SUGGEST: "0.5" }).kbThresholds).toEqual({ answer: 0.9, suggest: 0.5 });
+    expect(() => loadConfig({ KEFU_KB_ANSWER: "0.5", KEFU_KB_SUGGEST: "0.6" })).toThrow(/KEFU_KB_SUGGEST/);
+    expect(() => loadConfig({ KEFU_KB_ANSWER: "1.5" })).toThrow(ConfigError);
+  });
+
   it("uses PostgreSQL when DATABASE_URL is set", () => {
     const config = loadConfig({ DATABASE_URL: "postgres://127.0.0.1:5432/test", DATABASE_SCHEMA: "shop_a" });
     expect(config.database).toMatchObject({ kind: "postgres", url: "postgres://127.0.0.1:5432/test", schema: "shop_a" });
