@@ -6,20 +6,14 @@
  * storing the answer), on embedded PGlite and on PostgreSQL (a fresh schema, dropped afterwards).
  * Conversations are scripted shopper journeys across the demo customers, replayed until N turns.
  */
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { openDatabase, type Database, type DatabaseOptions } from "../src/db/client.js";
-import { createApp } from "../src/http/app.js";
+import type { DatabaseOptions } from "../src/db/client.js";
+import { openDemoApp } from "../eval/lib/demo-app.js";
 import { signCustomerId } from "../src/identity/customer-token.js";
 import { initTensorFlow } from "../src/ml/tf.js";
 import { quantile } from "../src/nlp/eval/metrics.js";
-import { buildLanguageServices } from "../src/services.js";
 import { createLogger } from "../src/shared/logger.js";
-import { DEMO_NOW } from "../src/shop/demo/generate.js";
-import { seedDemoShop } from "../src/shop/demo/seed.js";
 
 const { values } = parseArgs({
   options: {
@@ -56,23 +50,8 @@ interface Result {
 }
 
 async function bench(name: string, options: DatabaseOptions, turns: number): Promise<Result> {
-  const database: Database = await openDatabase(options);
+  const { app, close } = await openDemoApp({ database: options, log, identitySecret: SECRET, name: "bench" });
   try {
-    await database.migrate();
-    await seedDemoShop(database.db);
-    const language = await buildLanguageServices({ db: database.db, log, clock: { now: () => DEMO_NOW }, modelsDir: "models", knowledgeDir: "knowledge", dataDir: await mkdtemp(join(tmpdir(), "kefu-")), modelWatchMs: 0 });
-    const app = createApp({
-      database,
-      log,
-      clock: { now: () => DEMO_NOW },
-      adminKey: "bench-admin-key",
-      identitySecret: SECRET,
-      tfBackend: "n/a",
-      version: "bench",
-      nlu: language.nlu,
-      knowledge: language.knowledge,
-      dialogue: language.dialogue,
-    });
     const post = (path: string, body: unknown) =>
       app.request(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
@@ -99,7 +78,6 @@ async function bench(name: string, options: DatabaseOptions, turns: number): Pro
     const started = performance.now();
     await run(turns, true);
     const seconds = (performance.now() - started) / 1000;
-    language.close();
     const sorted = [...times].sort((a, b) => a - b);
     const r2 = (x: number) => Math.round(x * 100) / 100;
     return {
@@ -112,7 +90,7 @@ async function bench(name: string, options: DatabaseOptions, turns: number): Pro
       perSecond: Math.round(times.length / seconds),
     };
   } finally {
-    await database.close();
+    await close();
   }
 }
 

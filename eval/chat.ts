@@ -5,17 +5,12 @@
  * every reply, the intent and the form state: for trying a scenario or writing a story.
  * CUSTOMER is a demo customer id (c-1001 ... c-1007) or - for an anonymous visitor.
  */
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { openDatabase } from "../src/db/client.js";
 import { postMessage, startConversation } from "../src/dialogue/conversations.js";
 import { plainText, type Reply } from "../src/dialogue/replies.js";
+import { openDemoApp } from "./lib/demo-app.js";
 import { signCustomerId } from "../src/identity/customer-token.js";
-import { buildLanguageServices } from "../src/services.js";
 import { createLogger } from "../src/shared/logger.js";
 import { DEMO_NOW } from "../src/shop/demo/generate.js";
-import { seedDemoShop } from "../src/shop/demo/seed.js";
 
 const SECRET = "chat-identity-secret";
 const [customer, ...messages] = process.argv.slice(2);
@@ -24,10 +19,7 @@ if (!customer) {
   process.exit(2);
 }
 const log = createLogger("warn");
-const database = await openDatabase({ kind: "pglite", dataDir: null });
-await database.migrate();
-await seedDemoShop(database.db);
-const language = await buildLanguageServices({ db: database.db, log, clock: { now: () => DEMO_NOW }, modelsDir: "models", knowledgeDir: "knowledge", dataDir: await mkdtemp(join(tmpdir(), "kefu-chat-")), modelWatchMs: 0 });
+const { database, language, close } = await openDemoApp({ log, identitySecret: SECRET, name: "chat" });
 const deps = { engine: language.dialogue, parse: (t: string, now: Date) => language.nlu.pipeline.parse(t, now), identitySecret: SECRET };
 const ctx = { actor: { kind: "system" as const }, db: database.db, log, clock: { now: () => DEMO_NOW } };
 
@@ -41,5 +33,4 @@ for (const m of messages) {
   console.log(`BOT  ${show(r.replies)}`);
   console.log(`     state ${JSON.stringify(r.state)}`);
 }
-language.close();
-await database.close();
+await close();

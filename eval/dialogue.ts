@@ -5,17 +5,11 @@
  * re-seeded embedded demo shop, and prints the pass rate per scenario and each failure.
  * Exits 1 when a story fails.
  */
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { openDatabase } from "../src/db/client.js";
-import { createApp } from "../src/http/app.js";
 import { initTensorFlow } from "../src/ml/tf.js";
-import { buildLanguageServices } from "../src/services.js";
 import { createLogger } from "../src/shared/logger.js";
-import { DEMO_NOW } from "../src/shop/demo/generate.js";
 import { seedDemoShop } from "../src/shop/demo/seed.js";
+import { openDemoApp } from "./lib/demo-app.js";
 import { loadStories, runStory, type StoryResult } from "./lib/stories.js";
 
 const { values } = parseArgs({
@@ -30,22 +24,7 @@ const IDENTITY_SECRET = "eval-identity-secret";
 const log = createLogger("silent");
 const stories = (await loadStories(values.dir)).filter((s) => !values.filter || `${s.scenario} ${s.name}`.includes(values.filter));
 await initTensorFlow("auto", log);
-const database = await openDatabase({ kind: "pglite", dataDir: null });
-await database.migrate();
-await seedDemoShop(database.db);
-const language = await buildLanguageServices({ db: database.db, log, clock: { now: () => DEMO_NOW }, modelsDir: "models", knowledgeDir: "knowledge", dataDir: await mkdtemp(join(tmpdir(), "kefu-")), modelWatchMs: 0 });
-const app = createApp({
-  database,
-  log,
-  clock: { now: () => DEMO_NOW },
-  adminKey: "eval-admin-key",
-  identitySecret: IDENTITY_SECRET,
-  tfBackend: "n/a",
-  version: "eval",
-  nlu: language.nlu,
-  knowledge: language.knowledge,
-  dialogue: language.dialogue,
-});
+const { database, app, close } = await openDemoApp({ log, identitySecret: IDENTITY_SECRET, name: "eval" });
 
 const results: StoryResult[] = [];
 const started = performance.now();
@@ -56,8 +35,7 @@ for (const story of stories) {
   if (values.verbose || !result.ok) console.log(`${result.ok ? "PASS" : "FAIL"}  ${story.scenario}: ${story.name}`);
   for (const f of result.failures) console.log(`      ${f}`);
 }
-language.close();
-await database.close();
+await close();
 
 const byScenario = new Map<string, { passed: number; total: number }>();
 for (const r of results) {

@@ -1,0 +1,62 @@
+/**
+ * The service in-process over a seeded demo shop, with the committed models and knowledge: what the
+ * dialogue eval, the dialogue benchmark and the chat CLI run against. The clock is pinned to DEMO_NOW.
+ */
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openDatabase, type Database, type DatabaseOptions } from "../../src/db/client.js";
+import { createApp, type App } from "../../src/http/app.js";
+import { buildLanguageServices, type LanguageServices } from "../../src/services.js";
+import type { Logger } from "../../src/shared/logger.js";
+import { DEMO_NOW } from "../../src/shop/demo/generate.js";
+import { seedDemoShop } from "../../src/shop/demo/seed.js";
+
+export interface DemoApp {
+  database: Database;
+  language: LanguageServices;
+  app: App;
+  close(): Promise<void>;
+}
+
+export async function openDemoApp(options: { database?: DatabaseOptions; log: Logger; identitySecret: string; name: string }): Promise<DemoApp> {
+  const database = await openDatabase(options.database ?? { kind: "pglite", dataDir: null });
+  try {
+    await database.migrate();
+    await seedDemoShop(database.db);
+    const clock = { now: () => DEMO_NOW };
+    const language = await buildLanguageServices({
+      db: database.db,
+      log: options.log,
+      clock,
+      modelsDir: "models",
+      knowledgeDir: "knowledge",
+      dataDir: await mkdtemp(join(tmpdir(), `kefu-${options.name}-`)),
+      modelWatchMs: 0,
+    });
+    const app = createApp({
+      database,
+      log: options.log,
+      clock,
+      adminKey: `${options.name}-admin-key`,
+      identitySecret: options.identitySecret,
+      tfBackend: "n/a",
+      version: options.name,
+      nlu: language.nlu,
+      knowledge: language.knowledge,
+      dialogue: language.dialogue,
+    });
+    return {
+      database,
+      language,
+      app,
+      async close() {
+        language.close();
+        await database.close();
+      },
+    };
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}
