@@ -56,33 +56,16 @@ export function createShopView(ctx: ServiceContext, state: () => DialogueState):
     },
     async order(id) {
       const listed = orders ? (await orders).find((o) => o.id === id) : undefined;
-      if (listed) return listed;
-      let brief = briefs.get(id);
-      if (!brief) {
-        brief = own(id, findOrderBrief);
-        briefs.set(id, brief);
-      }
-      return brief;
+      return listed ?? once(briefs, id, () => own(id, findOrderBrief));
     },
-    orderDetail(id) {
-      let detail = details.get(id);
-      if (!detail) {
-        detail = own(id, findOrder);
-        details.set(id, detail);
-      }
-      return detail;
-    },
-    product(id) {
-      let p = products.get(id);
-      if (!p) {
-        p = getProduct(ctx, id).catch((err: unknown) => {
+    orderDetail: (id) => once(details, id, () => own(id, findOrder)),
+    product: (id) =>
+      once(products, id, () =>
+        getProduct(ctx, id).catch((err: unknown) => {
           if (err instanceof NotFoundError) return null;
           throw err;
-        });
-        products.set(id, p);
-      }
-      return p;
-    },
+        }),
+      ),
     async verify(orderId, phoneLast4) {
       const order = await findOrderBrief(ctx, orderId);
       return order && order.address.phone.endsWith(phoneLast4) ? order : null;
@@ -94,4 +77,14 @@ export function createShopView(ctx: ServiceContext, state: () => DialogueState):
       products.clear();
     },
   };
+}
+
+/** The cached read for `key`, started by `read` the first time it is asked for. */
+function once<T>(cache: Map<string, Promise<T>>, key: string, read: () => Promise<T>): Promise<T> {
+  let value = cache.get(key);
+  if (!value) {
+    value = read();
+    cache.set(key, value);
+  }
+  return value;
 }
