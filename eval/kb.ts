@@ -1,14 +1,21 @@
 /**
  * npm run eval:kb -- [--kb knowledge/faq] [--words knowledge] [--queries FILE ...] [--answer X --suggest Y] [--json] [--errors N]
+ * npm run eval:kb -- --pairs FILE [--json]
  *
  * Knowledge retrieval on held-out paraphrases (`query<TAB>entry id`, none of them in the knowledge
  * files): top-1, top-3, MRR, latency, and what the answer/suggest thresholds would do.
+ *
+ * With --pairs, the same retrieval over a public question-pair set (`text1<TAB>text2<TAB>label`):
+ * the text1 of every positive pair is indexed as an entry, each text2 is a query, and a hit is its
+ * own pair's text1. Plain BM25 over jieba tokens (no synonyms, no character pairs, no stop words)
+ * runs on the same index in the same run.
  */
 import { readdir, readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadKnowledgeDir } from "../src/kb/entries.js";
 import { loadKnowledgeEncoder } from "../src/kb/encoder.js";
+import { LexicalIndex } from "../src/kb/lexical.js";
 import { DEFAULT_THRESHOLDS, KnowledgeRetriever } from "../src/kb/retriever.js";
 import { initTensorFlow } from "../src/ml/tf.js";
 import { TextAnalyzer } from "../src/nlp/analyzer.js";
@@ -26,8 +33,32 @@ const { values } = parseArgs({
     models: { type: "string", default: "models" },
     "no-dense": { type: "boolean", default: false },
     suggest: { type: "string" },
+    pairs: { type: "string" },
   },
 });
+
+interface Ranked {
+  top1: number;
+  top3: number;
+  mrr: number;
+}
+
+/** top-1, top-3 and MRR of `rank` (0-based, -1 when missing) over the queries. */
+function score<T>(items: readonly T[], rank: (item: T) => number): Ranked {
+  let top1 = 0;
+  let top3 = 0;
+  let rr = 0;
+  for (const item of items) {
+    const r = rank(item);
+    if (r === 0) top1++;
+    if (r >= 0 && r < 3) top3++;
+    if (r >= 0) rr += 1 / (r + 1);
+  }
+  const n = items.length || 1;
+  return { top1: top1 / n, top3: top3 / n, mrr: rr / n };
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 async function queryFiles(): Promise<string[]> {
   if (values.queries?.length) return values.queries;
@@ -44,6 +75,56 @@ const thresholds = {
   suggest: values.suggest ? Number(values.suggest) : DEFAULT_THRESHOLDS.suggest,
 };
 const encoder = values["no-dense"] ? null : await loadKnowledgeEncoder(values.models!);
+if (values.pairs) {
+  await evaluatePairs(values.pairs);
+  process.exit(0);
+}
+
+/** Retrieval over a public pair set, next to plain BM25. */
+async function evaluatePairs(file: string) {
+  const ids = new Map<string, string>();
+  const queries: { query: string; id: string }[] = [];
+  for (const line of (await readFile(file, "utf8")).split(/\r?\n/)) {
+    const [text1, text2, label] = line.split("\t");
+    if (!text1?.trim() || !text2?.trim() || label?.trim() !== "1") continue;
+    if (!ids.has(text1)) ids.set(text1, `q-${ids.size}`);
+    queries.push({ query: text2, id: ids.get(text1)! });
+  }
+  const entries = [...ids].map(([question, id]) => ({ id, question, similar: [], answer: "-", category: "pairs", tags: [], enabled: true }));
+  const now = new Date();
+  const started = performance.now();
+  const hybrid = new KnowledgeRetriever(entries, analyzer, words.synonyms, thresholds, new Map(), encoder ?? undefined);
+  const buildMs = performance.now() - started;
+  const ours = score(queries, (q) => hybrid.search(q.query, now, 10).findIndex((h) => h.id === q.id));
+  const lexicalOnly = new KnowledgeRetriever(entries, analyzer, words.synonyms, thresholds);
+  const lexical = score(queries, (q) => lexicalOnly.search(q.query, now, 10).findIndex((h) => h.id === q.id));
+  // Plain BM25: jieba tokens as they come, lower-cased, punctuation dropped.
+  const tokens = (text: string) =>
+    analyzer
+      .analyze(text, now)
+      .tokens.map((t) => t.text.toLowerCase())
+      .filter((t) => /[\p{L}\p{N}]/u.test(t));
+  const bm25Index = new LexicalIndex(entries.map((e) => ({ key: e.id, terms: tokens(e.question) })));
+  const bm25 = score(queries, (q) => bm25Index.search(tokens(q.query), 10).findIndex((h) => bm25Index.docs[h.doc]!.key === q.id));
+  const result = {
+    file,
+    indexed: entries.length,
+    queries: queries.length,
+    retriever: encoder ? "hybrid (lexical + dense encoder)" : "lexical",
+    ...ours,
+    lexical,
+    bm25,
+    buildMs: Math.round(buildMs),
+  };
+  if (values.json) console.log(JSON.stringify(result));
+  else {
+    console.log(`${file}: ${result.indexed} texts indexed (text1 of positive pairs), ${result.queries} queries (text2)`);
+    console.log(`kefu ${result.retriever}: top-1 ${pct(ours.top1)}  top-3 ${pct(ours.top3)}  MRR ${ours.mrr.toFixed(3)}`);
+    console.log(`kefu lexical only:       top-1 ${pct(lexical.top1)}  top-3 ${pct(lexical.top3)}  MRR ${lexical.mrr.toFixed(3)}`);
+    console.log(`plain BM25 (jieba):      top-1 ${pct(bm25.top1)}  top-3 ${pct(bm25.top3)}  MRR ${bm25.mrr.toFixed(3)}`);
+  }
+}
+
 const lexical = new KnowledgeRetriever(load.entries, analyzer, words.synonyms, thresholds);
 const started = performance.now();
 const retriever = new KnowledgeRetriever(load.entries, analyzer, words.synonyms, thresholds, new Map(), encoder ?? undefined);

@@ -38,8 +38,8 @@ const EnvSchema = z
     KEFU_MODELS_DIR: z.string().min(1).default("./models"),
     KEFU_KNOWLEDGE_DIR: z.string().min(1).default("./knowledge"),
     KEFU_MODEL_WATCH_MS: z.coerce.number().int().min(0).default(2_000),
-    KEFU_KB_ANSWER: z.coerce.number().min(0).max(1).default(0.78),
-    KEFU_KB_SUGGEST: z.coerce.number().min(0).max(1).default(0.72),
+    KEFU_KB_ANSWER: z.coerce.number().min(0).max(1).default(0.8),
+    KEFU_KB_SUGGEST: z.coerce.number().min(0).max(1).default(0.73),
   })
   .superRefine((env, ctx) => {
     if (env.KEFU_KB_SUGGEST > env.KEFU_KB_ANSWER) {
