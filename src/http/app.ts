@@ -10,6 +10,7 @@ import type { Logger } from "../shared/logger.js";
 import type { AppEnv } from "./env.js";
 import { describeZodError, errorResponse, handleError } from "./errors.js";
 import { requestContext, requireAdmin } from "./middleware.js";
+import { knowledgeRoutes } from "./routes/kb.js";
 import { adminKnowledgeRoutes } from "./routes/admin-kb.js";
 import { adminShopRoutes } from "./routes/admin-shop.js";
 import { docsRoutes } from "./routes/docs.js";
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", adminShopRoutes());
   app.route("/", nluRoutes({ nlu: deps.nlu }));
   app.route("/", adminKnowledgeRoutes({ knowledge: deps.knowledge }));
+  app.route("/", knowledgeRoutes({ knowledge: deps.knowledge }));
   app.route(
     "/",
     conversationRoutes({

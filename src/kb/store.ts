@@ -3,7 +3,7 @@
  * admin API, every change kept as a version with who and when.
  */
 import { createHash } from "node:crypto";
-import { and, asc, count, eq, ilike, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, ilike, or, sql, type SQL } from "drizzle-orm";
 import type { ServiceContext } from "../context.js";
 import type { Tx } from "../db/client.js";
 import * as t from "../db/schema.js";
@@ -67,6 +67,19 @@ export async function syncKnowledgeFiles(ctx: ServiceContext, load: KnowledgeLoa
     }
   });
   return counts;
+}
+
+/** Entry ids by how often the bot answered with them since `since`, most first. */
+export async function mostAsked(ctx: ServiceContext, since: Date, limit: number): Promise<{ id: string; count: number }[]> {
+  const id = sql<string>`${t.conversationEvents.data}->>'entryId'`;
+  const rows = await ctx.db
+    .select({ id, count: count() })
+    .from(t.conversationEvents)
+    .where(and(eq(t.conversationEvents.type, "KnowledgeAnswered"), gte(t.conversationEvents.createdAt, since)))
+    .groupBy(id)
+    .orderBy(desc(count()), asc(id))
+    .limit(limit);
+  return rows.map((r) => ({ id: r.id, count: Number(r.count) }));
 }
 
 /** Every entry not deleted (enabled or not; retrieval checks enabled and validUntil itself). */

@@ -3,7 +3,8 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { queryRows } from "../../src/db/client.js";
 import type { Reply } from "../../src/dialogue/replies.js";
-import { TEST_ADMIN_KEY, useTestApp } from "../helpers/app.js";
+import { signCustomerId } from "../../src/identity/customer-token.js";
+import { TEST_ADMIN_KEY, TEST_IDENTITY_SECRET, useTestApp } from "../helpers/app.js";
 import { testDrivers } from "../helpers/db.js";
 
 const post = (body: unknown) => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
@@ -132,3 +133,65 @@ describe.each(testDrivers)("admin knowledge API on $name", (driver) => {
     expect((await t.app.request(`/v1/admin/kb/entries/${entry.id}`, { headers: admin })).status).toBe(404);
   });
 });
+
+describe.each(testDrivers)("suggestions and 猜你想问 on $name", (driver) => {
+  const t = useTestApp(driver);
+  type Items<T> = { items: T[] };
+  const suggest = async (q: string) => (await (await t.app.request(`/v1/kb/suggest?q=${encodeURIComponent(q)}`)).json()) as Items<{ id: string; question: string; source: string }>;
+  const start = async (body: unknown) => ((await (await t.app.request("/v1/conversations", post(body))).json()) as { id: string }).id;
+  const hot = async (id: string) => (await (await t.app.request(`/v1/kb/hot?conversationId=${id}`)).json()) as Items<{ question: string; payload: string; source: string; entryId?: string }>;
+
+  it("lists the most asked entries once the bot has answered with them", async () => {
+    const asker = await start({});
+    await t.app.request(`/v1/conversations/${asker}/messages`, post({ text: "隐私面单是什么" }));
+    const answered = (await transcript(t, asker)).messages.at(-1)!.trace!.knowledge!.entryId;
+    const items = (await hot(await start({}))).items;
+    expect(items[0]).toMatchObject({ source: "popular", entryId: answered, payload: `/kb{"id":"${answered}"}` });
+    // Then the entries maintainers tagged 热门.
+    expect(items.slice(1).map((i) => i.entryId)).toContain("returns-seven-day-policy");
+  });
+
+  it("suggests standard questions for a partial input, in Traditional characters too", async () => {
+    for (const q of ["退货运费", "退貨運費"]) {
+      const { items } = await suggest(q);
+      expect(items.length).toBeGreaterThan(0);
+      expect(items.length).toBeLessThanOrEqual(5);
+      expect(items[0]!.id).toMatch(/^returns-shipping-cost/);
+    }
+    expect((await suggest("")).items).toEqual([]);
+  });
+
+  it("refuses a suggestion request without q, or with a bad limit", async () => {
+    expect((await t.app.request("/v1/kb/suggest")).status).toBe(400);
+    expect((await t.app.request("/v1/kb/suggest?q=x&limit=0")).status).toBe(400);
+    expect((await t.app.request(`/v1/kb/suggest?q=${"退".repeat(101)}`)).status).toBe(400);
+  });
+
+  it("puts the shopper's own orders first", async () => {
+    const [row] = await queryRows<{ customer_id: string; id: string }>(
+      t.database.db,
+      sql`select customer_id, id from orders where status = 'shipped' order by customer_id, created_at desc limit 1`,
+    );
+    const id = await start({ customerId: row!.customer_id, customerToken: signCustomerId(TEST_IDENTITY_SECRET, row!.customer_id) });
+    const { items } = await hot(id);
+    expect(items[0]).toMatchObject({ source: "order", payload: expect.stringMatching(/^\/(logistics|shipping_time|payment|refund_progress)\{"order":"\d{16}"\}$/) });
+    const own = await queryRows<{ id: string }>(t.database.db, sql`select id from orders where customer_id = ${row!.customer_id}`);
+    const named = items.filter((i) => i.source === "order" && !i.entryId).map((i) => /"order":"(\d{16})"/.exec(i.payload)![1]);
+    expect(named.every((o) => own.some((r) => r.id === o))).toBe(true);
+  });
+
+  it("uses the product page: its questions and the knowledge its category raises", async () => {
+    const { items } = await hot(await start({ context: { productId: "p-shine-muscat" } }));
+    expect(items.filter((i) => i.source === "page").map((i) => i.payload)).toContain('/stock{"product":"p-shine-muscat"}');
+    expect(items.some((i) => i.source === "page" && i.entryId?.startsWith("fresh-"))).toBe(true);
+  });
+
+  it("answers 404 for an unknown conversation and 400 without one", async () => {
+    expect((await t.app.request("/v1/kb/hot?conversationId=cv_nope")).status).toBe(404);
+    expect((await t.app.request("/v1/kb/hot")).status).toBe(400);
+  });
+});
+
+async function transcript(t: ReturnType<typeof useTestApp>, id: string) {
+  return (await (await t.app.request(`/v1/conversations/${id}`)).json()) as { messages: { seq: number; trace?: { knowledge?: { entryId: string } } }[] };
+}
