@@ -16,6 +16,16 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/**
+ * A clock for tests, evals and demos: starts at `start` and moves `stepMs` on each time it is read,
+ * so a scripted conversation takes time the way a real one does (a pinned clock would make every
+ * scripted shopper look like one sending messages all in the same instant).
+ */
+export function steppingClock(start: Date, stepMs: number): Clock {
+  let reads = 0;
+  return { now: () => new Date(start.getTime() + stepMs * reads++) };
+}
+
 export interface ServiceContext {
   actor: Actor;
   db: Db;

@@ -49,6 +49,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     dataDir: config.dataDir,
     modelWatchMs: config.modelWatchMs,
     kbThresholds: config.kbThresholds,
+    escalation: config.escalation,
   }).catch(async (err: unknown) => {
     await database.close();
     throw err;

@@ -7,6 +7,8 @@ import { join } from "node:path";
 import type { Clock } from "./context.js";
 import type { Db } from "./db/client.js";
 import { DialogueEngine } from "./dialogue/engine.js";
+import { DEFAULT_ESCALATION_POLICY } from "./dialogue/escalation.js";
+import type { Channel } from "./db/schema.js";
 import { scenarios } from "./dialogue/scenarios/index.js";
 import { loadKnowledgeEncoder } from "./kb/encoder.js";
 import { openKnowledgeBase, type KnowledgeBase } from "./kb/service.js";
@@ -32,6 +34,8 @@ export interface LanguageOptions {
   dataDir: string;
   modelWatchMs: number;
   kbThresholds?: KnowledgeThresholds;
+  /** Emotion intensities, repeats and human-first channels for handing over unasked (defaults otherwise). */
+  escalation?: { anger: number; anxiety: number; repeats: number; humanFirstChannels: Channel[] };
 }
 
 export async function buildLanguageServices(options: LanguageOptions): Promise<LanguageServices> {
@@ -42,6 +46,7 @@ export async function buildLanguageServices(options: LanguageOptions): Promise<L
     dataDir: options.dataDir,
     log: options.log,
     watchMs: options.modelWatchMs,
+    emotionThresholds: options.escalation ? { anger: options.escalation.anger, anxiety: options.escalation.anxiety } : undefined,
   });
   try {
     const { kb: knowledge } = await openKnowledgeBase(
@@ -54,7 +59,10 @@ export async function buildLanguageServices(options: LanguageOptions): Promise<L
         encoder: await loadKnowledgeEncoder(options.modelsDir),
       },
     );
-    return { nlu, knowledge, dialogue: new DialogueEngine(scenarios, knowledge), close: () => nlu.close() };
+    const policy = options.escalation
+      ? { ...DEFAULT_ESCALATION_POLICY, repeats: options.escalation.repeats, humanFirstChannels: options.escalation.humanFirstChannels }
+      : DEFAULT_ESCALATION_POLICY;
+    return { nlu, knowledge, dialogue: new DialogueEngine(scenarios, knowledge, policy), close: () => nlu.close() };
   } catch (err) {
     nlu.close();
     throw err;

@@ -2,6 +2,7 @@
  * The service in-process over a seeded demo shop, with the committed models and knowledge: what the
  * dialogue eval, the dialogue benchmark and the chat CLI run against. The clock is pinned to DEMO_NOW.
  */
+import { steppingClock } from "../../src/context.js";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,12 +20,15 @@ export interface DemoApp {
   close(): Promise<void>;
 }
 
+/** Each clock read moves time on by this much: a scripted turn takes about ten seconds. */
+const CLOCK_STEP_MS = 5_000;
+
 export async function openDemoApp(options: { database?: DatabaseOptions; log: Logger; identitySecret: string; name: string }): Promise<DemoApp> {
   const database = await openDatabase(options.database ?? { kind: "pglite", dataDir: null });
   try {
     await database.migrate();
     await seedDemoShop(database.db);
-    const clock = { now: () => DEMO_NOW };
+    const clock = steppingClock(DEMO_NOW, CLOCK_STEP_MS);
     const language = await buildLanguageServices({
       db: database.db,
       log: options.log,

@@ -3,6 +3,7 @@
  * Nothing else in the service reads process.env.
  */
 import { z } from "zod";
+import { CHANNELS, type Channel } from "../db/schema.js";
 
 /** Documented development defaults; refused when NODE_ENV=production. */
 export const DEV_IDENTITY_SECRET = "kefu-dev-identity-secret";
@@ -40,6 +41,14 @@ const EnvSchema = z
     KEFU_MODEL_WATCH_MS: z.coerce.number().int().min(0).default(2_000),
     KEFU_KB_ANSWER: z.coerce.number().min(0).max(1).default(0.8),
     KEFU_KB_SUGGEST: z.coerce.number().min(0).max(1).default(0.73),
+    KEFU_ESCALATE_ANGER: z.coerce.number().min(0).max(1).default(0.5),
+    KEFU_ESCALATE_ANXIETY: z.coerce.number().min(0).max(1).default(0.7),
+    KEFU_ESCALATE_REPEATS: z.coerce.number().int().min(2).max(20).default(3),
+    KEFU_HUMAN_FIRST_CHANNELS: z
+      .string()
+      .default("")
+      .transform((v) => v.split(",").map((c) => c.trim()).filter(Boolean))
+      .pipe(z.array(z.enum(CHANNELS, { message: `each channel must be one of ${CHANNELS.join(", ")}` }))),
   })
   .superRefine((env, ctx) => {
     if (env.KEFU_KB_SUGGEST > env.KEFU_KB_ANSWER) {
@@ -82,6 +91,8 @@ export interface Config {
   modelWatchMs: number;
   /** Knowledge scores (0..1) at which the bot answers, or suggests questions. */
   kbThresholds: { answer: number; suggest: number };
+  /** When the bot hands over on its own (emotion intensities, repeats, human-first channels for VIPs). */
+  escalation: { anger: number; anxiety: number; repeats: number; humanFirstChannels: Channel[] };
 }
 
 export class ConfigError extends Error {
@@ -118,5 +129,6 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     knowledgeDir: env.KEFU_KNOWLEDGE_DIR,
     modelWatchMs: env.KEFU_MODEL_WATCH_MS,
     kbThresholds: { answer: env.KEFU_KB_ANSWER, suggest: env.KEFU_KB_SUGGEST },
+    escalation: { anger: env.KEFU_ESCALATE_ANGER, anxiety: env.KEFU_ESCALATE_ANXIETY, repeats: env.KEFU_ESCALATE_REPEATS, humanFirstChannels: env.KEFU_HUMAN_FIRST_CHANNELS },
   };
 }

@@ -5,6 +5,7 @@
  * replay of what it emitted.
  */
 import type { ParseResult } from "../nlp/pipeline.js";
+import { decideEscalation, DEFAULT_ESCALATION_POLICY, emotionLabelZh, type Escalation, type EscalationPolicy } from "./escalation.js";
 import type { FormSpec, KnowledgePort, ShopView, Slots, Turn } from "./forms.js";
 import { parsePayload, payload, quickReplies, text, type Reply } from "./replies.js";
 import { ask, corrections, fillFromContext, fillFromMessage, type Correction, type Fill } from "./slots.js";
@@ -22,6 +23,8 @@ const FOLLOW_UP_OVERRIDE_BELOW = 0.9;
  * 我要申请保修 is a request, even if a policy entry reads alike.
  */
 const INTENT_OVER_KNOWLEDGE = 0.5;
+/** At or above this intent confidence the bot counts a message as one it can act on (escalation.ts). */
+const CONFIDENT_SCENARIO = 0.5;
 /** After this many consecutive turns the bot could not handle, it offers a human. */
 const UNHANDLED_BEFORE_OFFER = 2;
 
@@ -53,6 +56,7 @@ export class DialogueEngine {
   constructor(
     readonly forms: readonly FormSpec[],
     private readonly knowledge?: KnowledgePort,
+    private readonly escalation: EscalationPolicy = DEFAULT_ESCALATION_POLICY,
   ) {
     for (const form of forms) {
       if (this.byName.has(form.name)) throw new Error(`dialogue: two scenarios are named ${form.name}`);
@@ -82,9 +86,19 @@ export class DialogueEngine {
       intent: nlu?.intent.name ?? "payload",
       confidence: nlu?.intent.confidence ?? 1,
       entities: nlu?.entities ?? [],
+      at: base.now.toISOString(),
+      ...(nlu?.emotion ? { emotion: { label: nlu.emotion.label, score: nlu.emotion.score } } : {}),
     });
     // Queued for or talking to a human: the message is stored for the agent, the bot stays quiet.
     if (state.mode !== "bot") return run.outcome();
+
+    // Anger, anxiety, threats, safety, the same question again and again: a human, without a bot answer.
+    const escalation = await this.shouldEscalate(run);
+    if (escalation) {
+      await this.handoff(run, escalation.rule, undefined, escalation.why);
+      run.emit({ type: "TurnHandled" });
+      return run.outcome();
+    }
 
     const handled = run.turn.payload ? await this.onPayload(run) : await this.onText(run);
     run.emit({ type: handled ? "TurnHandled" : "TurnUnhandled" });
@@ -447,25 +461,37 @@ export class DialogueEngine {
     await this.advance(run);
   }
 
-  private async handoff(run: Run, reason: string, summary?: string): Promise<void> {
-    const brief = summary ?? (await this.summarize(run));
+  private async shouldEscalate(run: Run): Promise<Escalation | null> {
+    const intent = run.turn.nlu?.intent;
+    const spec = intent ? this.byIntent.get(intent.name) : undefined;
+    if (spec?.handsOver) return null;
+    const solvable = !!run.top || (!!spec && intent!.confidence >= CONFIDENT_SCENARIO);
+    const humanFirst = this.escalation.humanFirstChannels.includes(run.state.channel);
+    const vip = humanFirst ? ((await run.turn.shop.customer())?.vipLevel ?? 0) > 0 : false;
+    return decideEscalation({ emotion: run.turn.payload ? null : (run.turn.nlu?.emotion ?? null), recent: run.state.recent ?? [], vip, channel: run.state.channel, solvable }, this.escalation);
+  }
+
+  private async handoff(run: Run, reason: string, summary?: string, why?: string): Promise<void> {
+    const brief = summary ?? (await this.summarize(run, why));
     run.emit({ type: "HandoffRequested", reason, summary: brief });
     run.say({
       type: "handoff",
-      text: "正在为您转接人工客服，请稍等片刻。客服接入后能看到我们刚才的对话，您不用再重复一遍。",
+      text: HANDOFF_TEXT[reason] ?? "正在为您转接人工客服，请稍等片刻。客服接入后能看到我们刚才的对话，您不用再重复一遍。",
       reason,
       summary: brief,
     });
   }
 
-  private async summarize(run: Run): Promise<string> {
+  private async summarize(run: Run, why?: string): Promise<string> {
     const customer = await run.turn.shop.customer();
     const who = customer ? `${customer.name}（${customer.vipLevel > 0 ? `VIP${customer.vipLevel}` : "普通会员"}）` : "未登录访客";
     const form = run.top;
     const doing = form ? `，正在办理${this.byName.get(form.name)?.title ?? form.name}` : "";
     const order = run.state.focusOrder ? `，相关订单 ${run.state.focusOrder}` : "";
     const said = run.turn.text ? `；顾客说：“${run.turn.text.slice(0, 60)}”` : "";
-    return `${who}${doing}${order}${said}`;
+    const emotion = run.turn.nlu?.emotion;
+    const felt = emotion && emotion.label !== "neutral" ? `；情绪：${emotionLabelZh(emotion.label)} ${emotion.score.toFixed(2)}` : "";
+    return `${who}${doing}${order}${said}${felt}${why ? `；转人工原因：${why}` : ""}`;
   }
 
   private async fallback(run: Run): Promise<void> {
@@ -507,6 +533,20 @@ export class DialogueEngine {
 }
 
 /** One turn in progress: the events emitted so far and the state they lead to. */
+/** What the shopper reads when the bot hands over on its own: calm, owning the problem, no bot answer. */
+const SORRY = "非常抱歉让您遇到这样的情况，我已经请人工客服马上来处理。客服接入后能看到我们刚才的对话，您不用再说一遍，请稍等片刻。";
+const HANDOFF_TEXT: Record<string, string> = {
+  anger: SORRY,
+  insult: SORRY,
+  threat: SORRY,
+  repeated_question: "抱歉一直没能帮您解决，我这就请人工客服来处理。客服接入后能看到我们刚才的对话，您不用再说一遍，请稍等片刻。",
+  message_burst: SORRY,
+  rising_intensity: SORRY,
+  safety: "非常抱歉！您和家人的安全最要紧，如有不适请先就医。我已经请人工客服马上来处理，请保留好商品和照片，客服接入后能看到我们刚才的对话。",
+  anxiety: "理解您着急的心情，我已经请人工客服马上来帮您处理，客服接入后能看到我们刚才的对话，请稍等片刻。",
+  vip_human_first: "尊敬的会员您好，已为您优先转接专属人工客服，请稍等片刻。",
+};
+
 class Run {
   readonly events: DialogueEvent[] = [];
   readonly replies: Reply[] = [];

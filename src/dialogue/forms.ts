@@ -158,6 +158,11 @@ export interface FormSpec {
     /** The follow-up wins even over a confident other intent (保修多久 is a fact, not a repair). */
     overrides?: (turn: Turn) => boolean;
   };
+  /**
+   * The scenario hands the shopper to a human itself, with its own record (complaint, human_agent),
+   * so the emotion rules let it run instead of handing over first.
+   */
+  handsOver?: boolean;
   /** Ask the shopper to confirm before acting; the replies ask the question. */
   confirm?: (turn: Turn, slots: Slots) => Promise<Reply[]>;
   action: (turn: Turn, slots: Slots) => Promise<ActionResult>;

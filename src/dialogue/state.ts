@@ -53,7 +53,19 @@ export interface DialogueState {
   /** The scenario whose action ran last, for follow-up questions (那L呢, 价格呢). */
   lastAction: string | null;
   handoff: { reason: string; summary: string } | null;
+  /** The shopper's last few messages, for the conversation-level escalation rules. */
+  recent: RecentMessage[];
 }
+
+export interface RecentMessage {
+  text: string | null;
+  at: string | null;
+  label: string | null;
+  score: number;
+}
+
+/** How many of the shopper's messages `recent` keeps. */
+export const RECENT_MESSAGES = 6;
 
 export type DialogueEvent =
   | { type: "ConversationStarted"; customerId: string | null; channel: Channel; context: ConversationContext }
@@ -65,6 +77,9 @@ export type DialogueEvent =
       intent: string;
       confidence: number;
       entities: Entity[];
+      /** When it was said (ISO), and the emotion read in it; absent in events stored before emotions. */
+      at?: string;
+      emotion?: { label: string; score: number };
     }
   | { type: "FormStarted"; form: string; said: Partial<Record<EntityType, SlotValue>> }
   | { type: "SlotRequested"; slot: string }
@@ -106,6 +121,7 @@ export function initialState(): DialogueState {
     unhandled: 0,
     lastAction: null,
     handoff: null,
+    recent: [],
   };
 }
 
@@ -142,7 +158,9 @@ export function applyEvent(state: DialogueState, event: DialogueEvent): Dialogue
     case "UserUttered": {
       const said = entityValues(event.entities);
       const memory = { ...state.memory, ...said };
-      return { ...updateTop(state, (f) => ({ ...f, said: { ...f.said, ...said } })), memory };
+      const heard: RecentMessage = { text: event.text, at: event.at ?? null, label: event.emotion?.label ?? null, score: event.emotion?.score ?? 0 };
+      const recent = [...(state.recent ?? []), heard].slice(-RECENT_MESSAGES);
+      return { ...updateTop(state, (f) => ({ ...f, said: { ...f.said, ...said } })), memory, recent };
     }
     case "FormStarted":
       return {

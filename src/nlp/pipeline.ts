@@ -1,5 +1,6 @@
-/** The understanding pipeline: analyse the text, then classify the intent. */
+/** The understanding pipeline: analyse the text, then classify the intent and the emotion. */
 import type { TextAnalyzer } from "./analyzer.js";
+import type { Emotion, EmotionDetector } from "./emotion/detector.js";
 import type { IntentModelStore } from "./intent/store.js";
 import type { Entity, IntentScore } from "./types.js";
 
@@ -11,12 +12,15 @@ export interface ParseResult {
   /** The five most likely intents, even when the decision is out_of_scope. */
   ranking: IntentScore[];
   entities: Entity[];
+  /** The shopper's emotion and whether it alone calls for a human (absent without an emotion model). */
+  emotion?: Emotion;
 }
 
 export class NluPipeline {
   constructor(
     readonly analyzer: TextAnalyzer,
     readonly intents: IntentModelStore,
+    readonly emotions: EmotionDetector | null = null,
   ) {}
 
   parse(text: string, now: Date): ParseResult {
@@ -30,6 +34,7 @@ export class NluPipeline {
       intent: round(intent),
       ranking: ranking.slice(0, 5).map(round),
       entities: analysis.entities,
+      ...(this.emotions ? { emotion: this.emotions.detect(analysis) } : {}),
     };
   }
 }

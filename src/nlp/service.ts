@@ -6,6 +6,8 @@ import { join } from "node:path";
 import type { Db } from "../db/client.js";
 import type { Logger } from "../shared/logger.js";
 import { TextAnalyzer } from "./analyzer.js";
+import { loadEmotionDetector, type EmotionThresholds } from "./emotion/detector.js";
+import { readEmotionLexicon } from "./emotion/lexicon.js";
 import { IntentModelStore } from "./intent/store.js";
 import { loadShopLexicon, readKnowledgeWords } from "./lexicon.js";
 import { NluPipeline } from "./pipeline.js";
@@ -18,6 +20,7 @@ export interface NluOptions {
   dataDir: string;
   log: Logger;
   watchMs: number;
+  emotionThresholds?: EmotionThresholds;
 }
 
 export interface NluService {
@@ -35,7 +38,9 @@ export async function createNluService(options: NluOptions): Promise<NluService>
   const analyzer = await TextAnalyzer.create(lexicon, dictPath);
   const intents = await IntentModelStore.open(join(options.modelsDir, "intent"), options.log);
   if (options.watchMs > 0) intents.watch(options.watchMs);
-  const pipeline = new NluPipeline(analyzer, intents);
+  const emotions = await loadEmotionDetector(options.modelsDir, await readEmotionLexicon(options.knowledgeDir), options.emotionThresholds);
+  if (!emotions) options.log.warn("no emotion model in models/emotion: messages are not checked for anger or anxiety (npm run train:emotion)");
+  const pipeline = new NluPipeline(analyzer, intents, emotions);
   options.log.info(
     { products: lexicon.products.length, terms: lexicon.terms.length, intents: intents.model.labels.length, model: intents.model.manifest.createdAt },
     "NLU ready",

@@ -17,6 +17,13 @@ describe("configuration", () => {
     expect(() => loadConfig({ KEFU_KB_ANSWER: "1.5" })).toThrow(ConfigError);
   });
 
+  it("reads the escalation policy, naming a channel that does not exist", () => {
+    expect(loadConfig({}).escalation).toEqual({ anger: 0.5, anxiety: 0.7, repeats: 3, humanFirstChannels: [] });
+    expect(loadConfig({ KEFU_HUMAN_FIRST_CHANNELS: "app, wechat", KEFU_ESCALATE_ANGER: "0.6" }).escalation).toMatchObject({ anger: 0.6, humanFirstChannels: ["app", "wechat"] });
+    expect(() => loadConfig({ KEFU_HUMAN_FIRST_CHANNELS: "app,fax" })).toThrow(/KEFU_HUMAN_FIRST_CHANNELS/);
+    expect(() => loadConfig({ KEFU_ESCALATE_REPEATS: "1" })).toThrow(/KEFU_ESCALATE_REPEATS/);
+  });
+
   it("uses PostgreSQL when DATABASE_URL is set", () => {
     const config = loadConfig({ DATABASE_URL: "postgres://127.0.0.1:5432/test", DATABASE_SCHEMA: "shop_a" });
     expect(config.database).toMatchObject({ kind: "postgres", url: "postgres://127.0.0.1:5432/test", schema: "shop_a" });

@@ -1,4 +1,5 @@
 /** Builds the HTTP app over a test database, with a silent logger and a fixed clock. */
+import { steppingClock } from "../../src/context.js";
 import { mkdtemp } from "node:fs/promises";
 import { afterAll, beforeAll } from "vitest";
 import { tmpdir } from "node:os";
@@ -18,12 +19,15 @@ export const TEST_IDENTITY_SECRET = "test-identity-secret-0123456789";
 
 const silent = createLogger("silent");
 
+/** The demo shop's "now", moving 5 s per read so scripted turns are about ten seconds apart. */
+const testClock = () => steppingClock(DEMO_NOW, 5_000);
+
 /** NLU, knowledge base and dialogue over this database, the repository's knowledge and committed model. */
 export async function buildTestLanguage(database: Database): Promise<LanguageServices> {
   return buildLanguageServices({
     db: database.db,
     log: silent,
-    clock: { now: () => DEMO_NOW },
+    clock: testClock(),
     modelsDir: "models",
     knowledgeDir: "knowledge",
     dataDir: await mkdtemp(join(tmpdir(), "kefu-nlu-")),
@@ -45,7 +49,7 @@ export async function buildTestApp(database: Database, language?: LanguageServic
   return createApp({
     database,
     log: silent,
-    clock: { now: () => DEMO_NOW },
+    clock: testClock(),
     adminKey: TEST_ADMIN_KEY,
     identitySecret: TEST_IDENTITY_SECRET,
     tfBackend: "cpu",

@@ -7,6 +7,7 @@ export const complaint = defineForm({
   name: "complaint",
   intent: "complaint",
   title: "投诉",
+  handsOver: true,
   slots: [],
   async action(turn) {
     const customer = await turn.shop.customer();

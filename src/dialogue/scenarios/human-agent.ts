@@ -5,6 +5,7 @@ export const humanAgent = defineForm({
   name: "human_agent",
   intent: "human_agent",
   title: "转人工",
+  handsOver: true,
   slots: [],
   async action() {
     return { replies: [], handoff: { reason: "requested", summary: "" } };

@@ -15,6 +15,7 @@ import {
 import { Reply } from "../../dialogue/replies.js";
 import { CHANNELS, CONVERSATION_MODES, MESSAGE_ROLES } from "../../db/schema.js";
 import { ENTITY_TYPES } from "../../nlp/types.js";
+import { EmotionSchema } from "./nlu.js";
 import { createRouter, errorContentFor, errorResponses, notFoundResponse, serialize, unauthorizedResponse } from "../openapi.js";
 
 const MAX_TEXT = 2000;
@@ -60,6 +61,7 @@ const Nlu = z
     intent: z.object({ name: z.string(), confidence: z.number() }),
     ranking: z.array(z.object({ name: z.string(), confidence: z.number() })),
     entities: z.array(Entity),
+    emotion: EmotionSchema.optional(),
   })
   .openapi("TurnNlu");
 

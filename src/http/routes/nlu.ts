@@ -1,6 +1,7 @@
 /** POST /v1/nlu/parse: what the bot understands of a message. POST /v1/admin/nlu/reload: pick up changes. */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { NluService } from "../../nlp/service.js";
+import { EMOTION_LABELS } from "../../nlp/emotion/lexicon.js";
 import { ENTITY_TYPES } from "../../nlp/types.js";
 import { adminErrorResponses, createRouter, errorResponses } from "../openapi.js";
 
@@ -15,6 +16,17 @@ const ParseRequest = z
       .openapi({ example: "訂單2026111877967622到哪了？" }),
   })
   .openapi("ParseRequest");
+
+/** The emotion as the API shows it. */
+export const EmotionSchema = z
+  .object({
+    label: z.enum(EMOTION_LABELS),
+    score: z.number().openapi({ description: "intensity 0..1" }),
+    escalate: z.boolean().openapi({ description: "whether this message alone calls for a human at once" }),
+    reason: z.enum(["anger", "anxiety", "insult", "threat", "safety"]).optional(),
+    evidence: z.string().optional().openapi({ description: "the lexicon words behind an insult, threat or safety reason" }),
+  })
+  .openapi("Emotion");
 
 const Score = z.object({ name: z.string(), confidence: z.number() });
 
@@ -34,6 +46,7 @@ const ParseResponse = z
         end: z.number().int(),
       }),
     ),
+    emotion: EmotionSchema.optional().openapi({ description: "absent when no emotion model is installed" }),
   })
   .openapi("ParseResult");
 
