@@ -7,7 +7,7 @@ import type { Db } from "../db/client.js";
 import type { Logger } from "../shared/logger.js";
 import { TextAnalyzer } from "./analyzer.js";
 import { loadEmotionDetector, type EmotionThresholds } from "./emotion/detector.js";
-import { readEmotionLexicon } from "./emotion/lexicon.js";
+import { EMPTY_LEXICON, readEmotionLexicon } from "./emotion/lexicon.js";
 import { IntentModelStore } from "./intent/store.js";
 import { loadShopLexicon, readKnowledgeWords } from "./lexicon.js";
 import { NluPipeline } from "./pipeline.js";
@@ -38,7 +38,12 @@ export async function createNluService(options: NluOptions): Promise<NluService>
   const analyzer = await TextAnalyzer.create(lexicon, dictPath);
   const intents = await IntentModelStore.open(join(options.modelsDir, "intent"), options.log);
   if (options.watchMs > 0) intents.watch(options.watchMs);
-  const emotions = await loadEmotionDetector(options.modelsDir, await readEmotionLexicon(options.knowledgeDir), options.emotionThresholds);
+  // A broken lexicon file must not take the service down: it is reported, and the model runs without it.
+  const emotionLexicon = await readEmotionLexicon(options.knowledgeDir).catch((err: Error) => {
+    options.log.error({ err }, "emotion lexicon not loaded; fix the file and restart");
+    return EMPTY_LEXICON;
+  });
+  const emotions = await loadEmotionDetector(options.modelsDir, emotionLexicon, options.emotionThresholds);
   if (!emotions) options.log.warn("no emotion model in models/emotion: messages are not checked for anger or anxiety (npm run train:emotion)");
   const pipeline = new NluPipeline(analyzer, intents, emotions);
   options.log.info(

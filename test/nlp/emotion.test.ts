@@ -72,3 +72,16 @@ describe("the shipped emotion detector", () => {
     expect(e.score).toBeLessThanOrEqual(1);
   });
 });
+
+describe("readEmotionLexicon", () => {
+  it("names the file and field of a broken lexicon", async () => {
+    const { mkdtemp, writeFile } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = await mkdtemp(join(tmpdir(), "kefu-emotion-"));
+    await writeFile(join(dir, "emotion.yaml"), "words:\n  anger: [{word: 气死, weight: 5}]\n");
+    await expect(readEmotionLexicon(dir)).rejects.toThrow(/emotion\.yaml: words\.anger\.0\.weight/);
+    const empty = await mkdtemp(join(tmpdir(), "kefu-emotion-"));
+    expect((await readEmotionLexicon(empty)).words.anger).toEqual([]);
+  });
+});
