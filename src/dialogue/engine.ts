@@ -462,13 +462,14 @@ export class DialogueEngine {
   }
 
   private async shouldEscalate(run: Run): Promise<Escalation | null> {
+    if (run.turn.payload && !this.escalation.humanFirstChannels.length) return null;
     const intent = run.turn.nlu?.intent;
     const spec = intent ? this.byIntent.get(intent.name) : undefined;
     if (spec?.handsOver) return null;
     const solvable = !!run.top || (!!spec && intent!.confidence >= CONFIDENT_SCENARIO);
     const humanFirst = this.escalation.humanFirstChannels.includes(run.state.channel);
     const vip = humanFirst ? ((await run.turn.shop.customer())?.vipLevel ?? 0) > 0 : false;
-    return decideEscalation({ emotion: run.turn.payload ? null : (run.turn.nlu?.emotion ?? null), recent: run.state.recent ?? [], vip, channel: run.state.channel, solvable }, this.escalation);
+    return decideEscalation({ emotion: run.turn.nlu?.emotion ?? null, recent: run.state.recent ?? [], vip, channel: run.state.channel, solvable }, this.escalation);
   }
 
   private async handoff(run: Run, reason: string, summary?: string, why?: string): Promise<void> {

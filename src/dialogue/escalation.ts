@@ -85,7 +85,8 @@ export function decideEscalation(input: EscalationInput, policy: EscalationPolic
     const same = recent.filter((m) => gist(m.text) && gist(m.text) === gist(current.text)).length;
     if (same >= policy.repeats) return { rule: "repeated_question", why: `同一个问题问了 ${same} 遍` };
   }
-  const times = recent.map((m) => (m.at ? Date.parse(m.at) : NaN)).filter((t) => !Number.isNaN(t));
+  // Typed messages only: clicking through buttons quickly is not a shopper losing patience.
+  const times = recent.filter((m) => m.text).map((m) => (m.at ? Date.parse(m.at) : NaN)).filter((t) => !Number.isNaN(t));
   if (times.length >= policy.burstMessages) {
     const window = times.at(-1)! - times.at(-policy.burstMessages)!;
     if (window <= policy.burstSeconds * 1000) return { rule: "message_burst", why: `${Math.round(window / 1000)} 秒内连发 ${policy.burstMessages} 条消息` };

@@ -26,6 +26,7 @@ describe("decideEscalation", () => {
     ["a calm message", input([msg("怎么退货", 0)])],
     ["a question asked twice", input([msg("到哪了", 0), msg("到哪了", 60)])],
     ["five messages over two minutes", input([0, 30, 60, 90, 120].map((s) => msg(`第${s}秒`, s)))],
+    ["five quick button clicks", input([0, 5, 10, 15, 20].map((s) => ({ ...msg("", s), text: null })))],
     ["falling intensity", input([msg("a", 0, "anger", 0.49), msg("b", 60, "anger", 0.45), msg("c", 120, "anger", 0.4)])],
     ["a rise that stays low", input([msg("a", 0, "disappointment", 0.1), msg("b", 60, "disappointment", 0.2), msg("c", 120, "disappointment", 0.3)])],
     ["emotion without escalate", input([msg("x", 0)], { emotion: { label: "disappointment", score: 0.6, escalate: false } })],
