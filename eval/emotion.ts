@@ -11,8 +11,7 @@
  * precision and recall of "hand over at once", decided as the dialogue engine decides a
  * conversation's first message: a scenario that hands over itself (human_agent, complaint), or the
  * escalation policy over the emotion detector (models/emotion + knowledge/emotion.yaml), which holds
- * back anger or anxiety read by the model alone below 0.9 when the message is a scenario the bot
- * can act on.
+ * back anger or anxiety below 0.9 on a message the bot can act on.
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";

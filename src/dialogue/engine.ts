@@ -469,7 +469,7 @@ export class DialogueEngine {
     const solvable = !!run.top || (!!spec && intent!.confidence >= CONFIDENT_SCENARIO);
     const humanFirst = this.escalation.humanFirstChannels.includes(run.state.channel);
     const vip = humanFirst ? ((await run.turn.shop.customer())?.vipLevel ?? 0) > 0 : false;
-    return decideEscalation({ emotion: run.turn.nlu?.emotion ?? null, recent: run.state.recent ?? [], vip, channel: run.state.channel, solvable }, this.escalation);
+    return decideEscalation({ emotion: run.turn.nlu?.emotion ?? null, recent: run.state.recent ?? [], vip, channel: run.state.channel, solvable, inForm: !!run.top }, this.escalation);
   }
 
   private async handoff(run: Run, reason: string, summary?: string, why?: string): Promise<void> {

@@ -19,10 +19,11 @@ export interface EscalationPolicy {
   /** Negative intensity rising over the last three messages, ending at least this high. */
   risingTo: number;
   /**
-   * Anger or anxiety read by the model alone needs this intensity when the message is something
-   * the bot can act on (a scenario it is confident about, or the form being filled): a worried
-   * 我的包裹到哪了 (0.86 in the stories) is better answered with the parcel than with a queue. Set
-   * above the scores of the conversation stories' solvable worried and cross messages (0.72–0.88).
+   * When the message is something the bot can act on (a scenario it is confident about, or the
+   * form being filled), anger or anxiety read by the model needs this intensity: 我的包裹到哪了 read
+   * as anxiety 0.86 is answered with the parcel. Inside a form the shopper is answering the bot's
+   * questions, and a factual description of a defect (底座右边裂了一条缝，加水就漏, anger 0.90) is not
+   * anger: there the lexicon must see it too (its words, ！！！, capitals).
    */
   solvableIntensity: number;
 }
@@ -45,6 +46,8 @@ export interface EscalationInput {
   channel: Channel;
   /** The bot can act on this message (a scenario it is confident about, or the form being filled). */
   solvable?: boolean;
+  /** The message answers a form the bot is filling. */
+  inForm?: boolean;
 }
 
 /** Messages this short say too little for the model alone to hand over (呃, 啊啊). */
@@ -69,7 +72,8 @@ export function decideEscalation(input: EscalationInput, policy: EscalationPolic
   const holdBack =
     modelOnly &&
     ([...gist(current?.text ?? "")].length < TOO_SHORT ||
-      (input.solvable && emotion!.score < policy.solvableIntensity));
+      ((input.solvable || input.inForm) && emotion!.score < policy.solvableIntensity) ||
+      (input.inForm && !emotion!.cued));
   if (emotion?.escalate && emotion.reason && !holdBack) {
     const felt = `${emotionLabelZh(emotion.label)} ${emotion.score.toFixed(2)}`;
     const why: Record<NonNullable<Emotion["reason"]>, string> = {

@@ -35,9 +35,12 @@ describe("decideEscalation", () => {
   });
 
   it("lets the bot act on a solvable message unless the emotion is strong or a hard signal", () => {
-    const angry = (score: number, reason: "anger" | "threat" = "anger") => ({ label: "anger" as const, score, escalate: true, reason });
+    const angry = (score: number, reason: "anger" | "threat" = "anger", cued = true) => ({ label: "anger" as const, score, escalate: true, reason, cued });
     expect(decideEscalation(input([msg("我退款的钱呢", 0)], { emotion: angry(0.8), solvable: true }))).toBeNull();
     expect(decideEscalation(input([msg("我退款的钱呢", 0)], { emotion: angry(0.95), solvable: true }))?.rule).toBe("anger");
+    expect(decideEscalation(input([msg("底座裂了一条缝", 0)], { emotion: angry(0.95, "anger", false), solvable: true, inForm: true }))).toBeNull();
+    expect(decideEscalation(input([msg("底座裂了一条缝", 0)], { emotion: angry(0.95, "anger", false), solvable: true }))?.rule).toBe("anger");
+    expect(decideEscalation(input([msg("垃圾！！！底座裂了", 0)], { emotion: angry(0.95), solvable: true, inForm: true }))?.rule).toBe("anger");
     expect(decideEscalation(input([msg("再不退钱我打12315", 0)], { emotion: angry(0.4, "threat"), solvable: true }))?.rule).toBe("threat");
     expect(decideEscalation(input([msg("呃", 0)], { emotion: angry(0.8) }))).toBeNull();
   });

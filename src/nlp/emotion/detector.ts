@@ -22,6 +22,8 @@ export interface Emotion {
   reason?: "anger" | "anxiety" | "insult" | "threat" | "safety";
   /** The lexicon words behind a hard signal, for the agent's summary. */
   evidence?: string;
+  /** Whether the lexicon also saw this label (its words, or ！！！/capitals for a negative one), not the model alone. */
+  cued?: boolean;
 }
 
 /** The intensities at which anger and anxiety alone escalate. */
@@ -45,6 +47,9 @@ export function emotionFeatures(analysis: Analysis, signals: LexiconSignals): st
   return [...featureStrings(analysis, DEFAULT_FEATURES), ...signals.features];
 }
 
+/** The lexicon score at which its words count as seeing the label too. */
+const CUE = 0.3;
+
 export class EmotionDetector {
   constructor(
     readonly model: IntentModel,
@@ -64,7 +69,8 @@ export class EmotionDetector {
     const lexical = label === "neutral" ? 0 : signals.scores[label];
     // The network's confidence, raised by what the lexicon found and by ！！！ bursts.
     const score = Math.min(1, Math.max(top!.confidence, 0.5 * top!.confidence + 0.5 * lexical) + (signals.burst && label !== "positive" ? 0.1 : 0));
-    const emotion: Emotion = { label, score: Math.round(score * 1000) / 1000, escalate: false };
+    const cued = lexical >= CUE || (signals.burst && label !== "neutral" && label !== "positive");
+    const emotion: Emotion = { label, score: Math.round(score * 1000) / 1000, escalate: false, ...(cued ? { cued } : {}) };
     const hard = signals.insult ? ("insult" as const) : signals.threat ? ("threat" as const) : signals.safety && label !== "neutral" && label !== "positive" ? ("safety" as const) : null;
     if (hard) return { ...emotion, escalate: true, reason: hard, evidence: (signals.insult ?? signals.threat ?? signals.safety)! };
     if (label === "anger" && score >= this.thresholds.anger) return { ...emotion, escalate: true, reason: "anger" };
