@@ -50,7 +50,7 @@ export interface EscalationInput {
   inForm?: boolean;
 }
 
-/** Messages this short say too little for the model alone to hand over (呃, 啊啊). */
+/** Messages this short say too little for the model alone to hand over (呃, 啊啊), or to count as the same question again (好的). */
 const TOO_SHORT = 3;
 
 const NEGATIVE = new Set(["anger", "anxiety", "disappointment"]);
@@ -85,8 +85,9 @@ export function decideEscalation(input: EscalationInput, policy: EscalationPolic
     };
     return { rule: emotion.reason, why: why[emotion.reason] };
   }
-  if (current?.text) {
-    const same = recent.filter((m) => gist(m.text) && gist(m.text) === gist(current.text)).length;
+  // A question, not 好的 or 是 said to several of the bot's questions.
+  if ([...gist(current?.text ?? null)].length >= TOO_SHORT) {
+    const same = recent.filter((m) => gist(m.text) === gist(current!.text)).length;
     if (same >= policy.repeats) return { rule: "repeated_question", why: `同一个问题问了 ${same} 遍` };
   }
   // Typed messages only: clicking through buttons quickly is not a shopper losing patience.

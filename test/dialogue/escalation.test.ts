@@ -25,6 +25,7 @@ describe("decideEscalation", () => {
   it.each([
     ["a calm message", input([msg("怎么退货", 0)])],
     ["a question asked twice", input([msg("到哪了", 0), msg("到哪了", 60)])],
+    ["好的 said to three of the bot's questions", input([msg("好的", 0), msg("好的", 60), msg("好的！", 120)])],
     ["five messages over two minutes", input([0, 30, 60, 90, 120].map((s) => msg(`第${s}秒`, s)))],
     ["five quick button clicks", input([0, 5, 10, 15, 20].map((s) => ({ ...msg("", s), text: null })))],
     ["falling intensity", input([msg("a", 0, "anger", 0.49), msg("b", 60, "anger", 0.45), msg("c", 120, "anger", 0.4)])],
