@@ -25,6 +25,7 @@ export const EmotionSchema = z
     escalate: z.boolean().openapi({ description: "whether this message alone calls for a human at once" }),
     reason: z.enum(["anger", "anxiety", "insult", "threat", "safety"]).optional(),
     evidence: z.string().optional().openapi({ description: "the lexicon words behind an insult, threat or safety reason" }),
+    cued: z.boolean().optional().openapi({ description: "the emotion lexicon saw the label too (its words, ！！！, capitals), not the model alone" }),
   })
   .openapi("Emotion");
 
