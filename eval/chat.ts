@@ -19,8 +19,8 @@ if (!customer) {
   process.exit(2);
 }
 const log = createLogger("warn");
-const { database, language, close } = await openDemoApp({ log, identitySecret: SECRET, name: "chat" });
-const deps = { engine: language.dialogue, parse: (t: string, now: Date) => language.nlu.pipeline.parse(t, now), identitySecret: SECRET };
+const { database, language, core, close } = await openDemoApp({ log, identitySecret: SECRET, name: "chat" });
+const deps = { engine: language.dialogue, parse: (t: string, now: Date) => language.nlu.pipeline.parse(t, now), identitySecret: SECRET, routing: core.routing };
 const ctx = { actor: { kind: "system" as const }, db: database.db, log, clock: { now: () => DEMO_NOW } };
 
 const show = (replies: Reply[]) => replies.map((r) => plainText(r, { payloads: true })).join("\n     ");

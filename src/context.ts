@@ -8,7 +8,8 @@ import type { Logger } from "./shared/logger.js";
 export type Actor =
   | { kind: "system" }
   | { kind: "admin" }
-  | { kind: "shopper"; customerId: string | null };
+  | { kind: "shopper"; customerId: string | null }
+  | { kind: "agent"; agentId: string };
 
 export interface Clock {
   now(): Date;

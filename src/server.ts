@@ -12,6 +12,7 @@ import { openDatabase, type Database } from "./db/client.js";
 import { createApp } from "./http/app.js";
 import { buildLanguageServices } from "./services.js";
 import { initTensorFlow } from "./ml/tf.js";
+import { openRouting } from "./routing/index.js";
 import type { Logger } from "./shared/logger.js";
 import { isShopEmpty, seedDemoShop } from "./shop/demo/seed.js";
 
@@ -50,7 +51,21 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     modelWatchMs: config.modelWatchMs,
     kbThresholds: config.kbThresholds,
     escalation: config.escalation,
+    serviceModes: config.serviceModes,
   }).catch(async (err: unknown) => {
+    await database.close();
+    throw err;
+  });
+
+  const core = await openRouting({
+    database,
+    log,
+    clock: systemClock,
+    knowledgeDir: config.knowledgeDir,
+    config: config.routing,
+    serviceModes: config.serviceModes,
+  }).catch(async (err: unknown) => {
+    language.close();
     await database.close();
     throw err;
   });
@@ -66,6 +81,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     nlu: language.nlu,
     knowledge: language.knowledge,
     dialogue: language.dialogue,
+    routing: core.routing,
+    hub: core.hub,
+    canned: core.canned,
+    agentSessionHours: config.routing.sessionHours,
   });
 
   const server = await new Promise<Server>((resolve, reject) => {
@@ -82,9 +101,12 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
+        // Event streams never finish by themselves: end them so the server can close.
+        core.hub.endStreams();
         server.closeIdleConnections();
       });
       clearTimeout(timer);
+      await core.close();
       language.close();
       await database.close();
       log.info("kefu stopped");

@@ -16,6 +16,7 @@ import type { KnowledgeThresholds } from "./kb/retriever.js";
 import { readKnowledgeWords } from "./nlp/lexicon.js";
 import { createNluService, type NluService } from "./nlp/service.js";
 import type { Logger } from "./shared/logger.js";
+import type { ServiceMode } from "./shared/service-modes.js";
 
 export interface LanguageServices {
   nlu: NluService;
@@ -34,8 +35,10 @@ export interface LanguageOptions {
   dataDir: string;
   modelWatchMs: number;
   kbThresholds?: KnowledgeThresholds;
-  /** Emotion intensities, repeats and human-first channels for handing over unasked (defaults otherwise). */
-  escalation?: { anger: number; anxiety: number; repeats: number; humanFirstChannels: Channel[] };
+  /** Emotion intensities and repeats for handing over unasked (defaults otherwise). */
+  escalation?: { anger: number; anxiety: number; repeats: number };
+  /** How each channel is served (robot_first where not given); human_first channels hand VIPs over at once. */
+  serviceModes?: Partial<Record<Channel, ServiceMode>>;
 }
 
 export async function buildLanguageServices(options: LanguageOptions): Promise<LanguageServices> {
@@ -59,10 +62,13 @@ export async function buildLanguageServices(options: LanguageOptions): Promise<L
         encoder: await loadKnowledgeEncoder(options.modelsDir),
       },
     );
-    const policy = options.escalation
-      ? { ...DEFAULT_ESCALATION_POLICY, repeats: options.escalation.repeats, humanFirstChannels: options.escalation.humanFirstChannels }
-      : DEFAULT_ESCALATION_POLICY;
-    return { nlu, knowledge, dialogue: new DialogueEngine(scenarios, knowledge, policy), close: () => nlu.close() };
+    const modes = options.serviceModes ?? {};
+    const policy = {
+      ...DEFAULT_ESCALATION_POLICY,
+      ...(options.escalation ? { repeats: options.escalation.repeats } : {}),
+      humanFirstChannels: (Object.keys(modes) as Channel[]).filter((c) => modes[c] === "human_first"),
+    };
+    return { nlu, knowledge, dialogue: new DialogueEngine(scenarios, knowledge, policy, modes), close: () => nlu.close() };
   } catch (err) {
     nlu.close();
     throw err;

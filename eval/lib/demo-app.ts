@@ -12,10 +12,12 @@ import { buildLanguageServices, type LanguageServices } from "../../src/services
 import type { Logger } from "../../src/shared/logger.js";
 import { DEMO_NOW } from "../../src/shop/demo/generate.js";
 import { seedDemoShop } from "../../src/shop/demo/seed.js";
+import { openRouting, type RoutingCore } from "../../src/routing/index.js";
 
 export interface DemoApp {
   database: Database;
   language: LanguageServices;
+  core: RoutingCore;
   app: App;
   close(): Promise<void>;
 }
@@ -38,6 +40,7 @@ export async function openDemoApp(options: { database?: DatabaseOptions; log: Lo
       dataDir: await mkdtemp(join(tmpdir(), `kefu-${options.name}-`)),
       modelWatchMs: 0,
     });
+    const core = await openRouting({ database, log: options.log, clock, knowledgeDir: "knowledge", config: { tickMs: 0 } });
     const app = createApp({
       database,
       log: options.log,
@@ -49,12 +52,18 @@ export async function openDemoApp(options: { database?: DatabaseOptions; log: Lo
       nlu: language.nlu,
       knowledge: language.knowledge,
       dialogue: language.dialogue,
+      routing: core.routing,
+      hub: core.hub,
+      canned: core.canned,
+      agentSessionHours: 12,
     });
     return {
       database,
       language,
+      core,
       app,
       async close() {
+        await core.close();
         language.close();
         await database.close();
       },

@@ -4,6 +4,12 @@
  */
 import { z } from "zod";
 import { CHANNELS, type Channel } from "../db/schema.js";
+import { RULES, type RuleName } from "../routing/rules.js";
+import { SERVICE_MODES, type ServiceMode } from "../shared/service-modes.js";
+
+const list = z
+  .string()
+  .transform((v) => v.split(",").map((c) => c.trim()).filter(Boolean));
 
 /** Documented development defaults; refused when NODE_ENV=production. */
 export const DEV_IDENTITY_SECRET = "kefu-dev-identity-secret";
@@ -44,11 +50,28 @@ const EnvSchema = z
     KEFU_ESCALATE_ANGER: z.coerce.number().min(0).max(1).default(0.5),
     KEFU_ESCALATE_ANXIETY: z.coerce.number().min(0).max(1).default(0.7),
     KEFU_ESCALATE_REPEATS: z.coerce.number().int().min(2).max(20).default(3),
-    KEFU_HUMAN_FIRST_CHANNELS: z
-      .string()
-      .default("")
-      .transform((v) => v.split(",").map((c) => c.trim()).filter(Boolean))
-      .pipe(z.array(z.enum(CHANNELS, { message: `each channel must be one of ${CHANNELS.join(", ")}` }))),
+    KEFU_SERVICE_MODES: list
+      .default([])
+      .pipe(
+        z.array(
+          z
+            .string()
+            .regex(new RegExp(`^(${CHANNELS.join("|")})=(${SERVICE_MODES.join("|")})$`), `each item must be channel=mode, channels ${CHANNELS.join("/")}, modes ${SERVICE_MODES.join("/")}`),
+        ),
+      ),
+    KEFU_ROUTING_ORDER: list
+      .default([...RULES])
+      .pipe(
+        z
+          .array(z.enum(RULES, { message: `each rule must be one of ${RULES.join(", ")}` }))
+          .refine((r) => new Set(r).size === r.length, "a rule may appear only once")
+          .refine((r) => r.length > 0, "at least one rule"),
+      ),
+    KEFU_RETURNING_DAYS: z.coerce.number().min(0).max(365).default(7),
+    KEFU_ACCEPT_TIMEOUT_S: z.coerce.number().min(1).max(3600).default(30),
+    KEFU_AGENT_PRESENCE_S: z.coerce.number().int().min(0).default(120),
+    KEFU_AGENT_SESSION_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(12),
+    KEFU_ROUTING_TICK_MS: z.coerce.number().int().min(0).default(1_000),
   })
   .superRefine((env, ctx) => {
     if (env.KEFU_KB_SUGGEST > env.KEFU_KB_ANSWER) {
@@ -91,9 +114,23 @@ export interface Config {
   modelWatchMs: number;
   /** Knowledge scores (0..1) at which the bot answers, or suggests questions. */
   kbThresholds: { answer: number; suggest: number };
-  /** When the bot hands over on its own (emotion intensities, repeats, human-first channels for VIPs). */
-  escalation: { anger: number; anxiety: number; repeats: number; humanFirstChannels: Channel[] };
+  /** When the bot hands over on its own (emotion intensities, repeats). */
+  escalation: { anger: number; anxiety: number; repeats: number };
+  /** How each channel is served (robot_first unless configured). */
+  serviceModes: Record<Channel, ServiceMode>;
+  routing: {
+    order: RuleName[];
+    returningDays: number;
+    acceptTimeoutSeconds: number;
+    /** An agent not heard from for this long is taken offline; 0 never. */
+    presenceSeconds: number;
+    sessionHours: number;
+    /** How often each process looks for expired offers, silent agents, queue moves and due tickets; 0 off. */
+    tickMs: number;
+  };
 }
+
+export const DEFAULT_SERVICE_MODES: Record<Channel, ServiceMode> = { web: "robot_first", app: "robot_first", wechat: "robot_first", api: "robot_first" };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -129,6 +166,18 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     knowledgeDir: env.KEFU_KNOWLEDGE_DIR,
     modelWatchMs: env.KEFU_MODEL_WATCH_MS,
     kbThresholds: { answer: env.KEFU_KB_ANSWER, suggest: env.KEFU_KB_SUGGEST },
-    escalation: { anger: env.KEFU_ESCALATE_ANGER, anxiety: env.KEFU_ESCALATE_ANXIETY, repeats: env.KEFU_ESCALATE_REPEATS, humanFirstChannels: env.KEFU_HUMAN_FIRST_CHANNELS },
+    escalation: { anger: env.KEFU_ESCALATE_ANGER, anxiety: env.KEFU_ESCALATE_ANXIETY, repeats: env.KEFU_ESCALATE_REPEATS },
+    serviceModes: {
+      ...DEFAULT_SERVICE_MODES,
+      ...Object.fromEntries(env.KEFU_SERVICE_MODES.map((item) => item.split("=") as [Channel, ServiceMode])),
+    },
+    routing: {
+      order: env.KEFU_ROUTING_ORDER,
+      returningDays: env.KEFU_RETURNING_DAYS,
+      acceptTimeoutSeconds: env.KEFU_ACCEPT_TIMEOUT_S,
+      presenceSeconds: env.KEFU_AGENT_PRESENCE_S,
+      sessionHours: env.KEFU_AGENT_SESSION_HOURS,
+      tickMs: env.KEFU_ROUTING_TICK_MS,
+    },
   };
 }

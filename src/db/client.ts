@@ -37,8 +37,18 @@ export interface Database {
   migrate(): Promise<void>;
   /** Round-trips a trivial query; throws when the database is unreachable. */
   ping(): Promise<void>;
+  /**
+   * The NOTIFY channel of this database and schema: everything sent on it with `pg_notify` inside
+   * a transaction reaches every listening process once the transaction commits.
+   */
+  readonly notifyChannel: string;
+  /** Calls `onMessage` with every payload sent on `notifyChannel`; resolves to a stop function. */
+  listen(onMessage: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
+
+/** Per schema, so test runs (one schema each) and shops sharing a server never hear each other. */
+const channelFor = (schema: string) => `kefu_events_${schema}`.slice(0, 63);
 
 const MIGRATIONS_FOLDER = fileURLToPath(new URL("./migrations", import.meta.url));
 /** Arbitrary constant key for the advisory lock that serialises migrations across processes. */
@@ -61,6 +71,13 @@ async function openPglite(dataDir: string | null): Promise<Database> {
     },
     async ping() {
       await client.query("select 1");
+    },
+    notifyChannel: channelFor("public"),
+    async listen(onMessage) {
+      const stop = await client.listen(channelFor("public"), onMessage);
+      return async () => {
+        if (!closed) await stop();
+      };
     },
     async close() {
       if (closed) return;
@@ -102,6 +119,8 @@ async function openPostgres(options: { url: string; schema: string; poolMax: num
     async ping() {
       await db.execute(sql`select 1`);
     },
+    notifyChannel: channelFor(options.schema),
+    listen: (onMessage) => listenPostgres(options.url, channelFor(options.schema), onMessage),
     async close() {
       if (closed) return;
       closed = true;
@@ -126,4 +145,50 @@ async function migrateIntoSchema(db: object, target: string) {
     session: unknown;
   };
   await internals.dialect.migrate(migrations, internals.session, { migrationsSchema: target });
+}
+
+/**
+ * LISTEN on a connection of its own, reconnecting (every second) when the server goes away, so a
+ * PostgreSQL restart does not silence a process for good. Notifications sent while disconnected
+ * are lost; the streams that rely on them also read the stored events on reconnect.
+ */
+async function listenPostgres(url: string, channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>> {
+  let client: pg.Client | null = null;
+  let stopped = false;
+  let retry: NodeJS.Timeout | null = null;
+  const connect = async (first = false): Promise<void> => {
+    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+    c.on("notification", (n) => {
+      if (n.channel === channel && n.payload !== undefined) onMessage(n.payload);
+    });
+    const reconnect = () => {
+      if (stopped || client !== c) return;
+      client = null;
+      void c.end().catch(() => {});
+      retry = setTimeout(() => void connect().catch(() => {}), 1_000);
+    };
+    c.on("error", reconnect);
+    c.on("end", reconnect);
+    client = c;
+    try {
+      await c.connect();
+      await c.query(`listen "${channel}"`);
+    } catch (err) {
+      // The first connection must work (the caller learns why not); later ones are retried.
+      if (first) {
+        stopped = true;
+        await c.end().catch(() => {});
+        throw err;
+      }
+      reconnect();
+    }
+  };
+  await connect(true);
+  return async () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    const c = client;
+    client = null;
+    await c?.end().catch(() => {});
+  };
 }

@@ -4,6 +4,7 @@
  */
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   bigserial,
   boolean,
   index,
@@ -48,6 +49,11 @@ export const customers = pgTable("customers", {
   region: text("region").notNull(),
   city: text("city").notNull(),
   defaultAddress: jsonb("default_address").$type<PostalAddress>().notNull(),
+  /** The agent who served this customer last, and when (熟客 routing). */
+  lastAgentId: text("last_agent_id"),
+  lastServedAt: timestamp("last_served_at", { withTimezone: true }),
+  /** A dedicated agent (专属客服) who gets this customer first whenever they can. */
+  dedicatedAgentId: text("dedicated_agent_id"),
   createdAt: createdAt(),
 });
 
@@ -418,3 +424,217 @@ export const kbFeedback = pgTable(
   },
   (t) => [uniqueIndex("kb_feedback_message_idx").on(t.conversationId, t.messageSeq)],
 );
+
+export const AGENT_STATUSES = ["online", "busy", "away", "offline"] as const;
+export type AgentStatus = (typeof AGENT_STATUSES)[number];
+
+/** The shop's human agents. Only `online` agents get new conversations; `busy` keep theirs, get no new ones. */
+export const agents = pgTable(
+  "agents",
+  {
+    id: text("id").primaryKey(),
+    username: text("username").notNull(),
+    name: text("name").notNull(),
+    /** scrypt$N$r$p$salt$hash (base64). */
+    passwordHash: text("password_hash").notNull(),
+    /** Groups and skills: after_sale, pre_sale, vip, complaints ... */
+    groups: jsonb("groups").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    maxConcurrent: integer("max_concurrent").notNull().default(5),
+    status: text("status").$type<AgentStatus>().notNull().default("offline"),
+    region: text("region"),
+    /** Channels the agent serves; empty means all. */
+    channels: jsonb("channels").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    disabled: boolean("disabled").notNull().default(false),
+    /** Last request or event-stream heartbeat; an agent silent for too long is taken offline. */
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("agents_username_idx").on(t.username)],
+);
+
+/** Agent log-ins: only a hash of the token is kept. */
+export const agentSessions = pgTable(
+  "agent_sessions",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    agentId: text("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (t) => [index("agent_sessions_agent_idx").on(t.agentId)],
+);
+
+export const HANDOFF_STATUSES = ["waiting", "offered", "active", "closed", "abandoned"] as const;
+export type HandoffStatus = (typeof HANDOFF_STATUSES)[number];
+
+/**
+ * One hand-over of a conversation to a human, from the request to its end: waiting in the queue,
+ * offered to an agent (who must accept in time), active with that agent, then closed or abandoned.
+ */
+export const handoffs = pgTable(
+  "handoffs",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    conversationId: text("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    customerId: text("customer_id"),
+    channel: text("channel").$type<Channel>().notNull(),
+    status: text("status").$type<HandoffStatus>().notNull(),
+    /** Why the bot handed over (requested, anger, complaint ...) and the agent's summary. */
+    reason: text("reason").notNull(),
+    summary: text("summary").notNull(),
+    /** What routing looks at: the shopper's intent and last words, the page, the VIP level. */
+    intent: text("intent"),
+    lastText: text("last_text"),
+    page: text("page"),
+    vipLevel: integer("vip_level").notNull().default(0),
+    /** A transfer to a group or a named agent: routing honours it before its own rules. */
+    targetGroup: text("target_group"),
+    targetAgentId: text("target_agent_id"),
+    /** The group the last routing decision chose (the queue it waits in), null for anyone. */
+    queueGroup: text("queue_group"),
+    priority: integer("priority").notNull().default(0),
+    agentId: text("agent_id").references(() => agents.id),
+    /** The rule that decided the current assignment (or the wait), and why, in words. */
+    rule: text("rule"),
+    why: text("why"),
+    requestedAt: timestamp("requested_at", { withTimezone: true }).notNull(),
+    offeredAt: timestamp("offered_at", { withTimezone: true }),
+    acceptedAt: timestamp("accepted_at", { withTimezone: true }),
+    firstResponseAt: timestamp("first_response_at", { withTimezone: true }),
+    endedAt: timestamp("ended_at", { withTimezone: true }),
+    /** The seq of the shopper message that led to the hand-over: the first one the agent answers. */
+    startSeq: integer("start_seq").notNull().default(0),
+    /** The last message seq the agent has read (unread counts). */
+    agentReadSeq: integer("agent_read_seq").notNull().default(0),
+    /** The queue position the shopper was told last, so only changes are sent. */
+    toldPosition: integer("told_position"),
+    transferNote: text("transfer_note"),
+    closeSummary: text("close_summary"),
+  },
+  (t) => [
+    uniqueIndex("handoffs_open_conversation_idx").on(t.conversationId).where(sql`status in ('waiting', 'offered', 'active')`),
+    index("handoffs_status_idx").on(t.status, t.priority, t.requestedAt),
+    index("handoffs_agent_idx").on(t.agentId, t.status),
+  ],
+);
+
+/** Every time a hand-over was given to an agent: which rule decided, why, and how it ended. */
+export const assignments = pgTable(
+  "assignments",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    handoffId: bigint("handoff_id", { mode: "number" })
+      .notNull()
+      .references(() => handoffs.id, { onDelete: "cascade" }),
+    conversationId: text("conversation_id").notNull(),
+    agentId: text("agent_id")
+      .notNull()
+      .references(() => agents.id),
+    rule: text("rule").notNull(),
+    why: text("why").notNull(),
+    /** The agent's open conversations when this one was given, counted under the agent's row lock. */
+    loadBefore: integer("load_before").notNull(),
+    offeredAt: timestamp("offered_at", { withTimezone: true }).notNull(),
+    acceptedAt: timestamp("accepted_at", { withTimezone: true }),
+    endedAt: timestamp("ended_at", { withTimezone: true }),
+    outcome: text("outcome").$type<"accepted" | "timeout" | "offline" | "away" | "transferred" | "closed" | "abandoned">(),
+  },
+  (t) => [index("assignments_handoff_idx").on(t.handoffId), index("assignments_agent_idx").on(t.agentId, t.offeredAt)],
+);
+
+/**
+ * Events for the live streams (agent workbench, widget), kept so a reconnect with Last-Event-ID
+ * gets what it missed. Addressed to a conversation, an agent, or both.
+ */
+export const realtimeEvents = pgTable(
+  "realtime_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    conversationId: text("conversation_id"),
+    agentId: text("agent_id"),
+    type: text("type").notNull(),
+    data: jsonb("data").$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("realtime_events_conversation_idx").on(t.conversationId, t.id), index("realtime_events_agent_idx").on(t.agentId, t.id)],
+);
+
+export const TICKET_STATUSES = ["new", "open", "pending", "solved", "closed"] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+export const TICKET_TYPES = ["return", "delivery", "complaint", "repair", "exchange", "other"] as const;
+export type TicketType = (typeof TICKET_TYPES)[number];
+export const TICKET_PRIORITIES = ["low", "normal", "high", "urgent"] as const;
+export type TicketPriority = (typeof TICKET_PRIORITIES)[number];
+
+/** After-sales tickets (工单): the staff's work on a return, a delivery problem or a complaint. */
+export const tickets = pgTable(
+  "tickets",
+  {
+    id: text("id").primaryKey(),
+    type: text("type").$type<TicketType>().notNull(),
+    status: text("status").$type<TicketStatus>().notNull(),
+    priority: text("priority").$type<TicketPriority>().notNull().default("normal"),
+    subject: text("subject").notNull(),
+    description: text("description").notNull(),
+    customerId: text("customer_id").references(() => customers.id),
+    orderId: text("order_id").references(() => orders.id, { onDelete: "set null" }),
+    conversationId: text("conversation_id").references(() => conversations.id, { onDelete: "set null" }),
+    /** The refund or after-sales case the ticket is about. */
+    reference: text("reference"),
+    assigneeId: text("assignee_id").references(() => agents.id),
+    assignedGroup: text("assigned_group"),
+    /** Who opened it: bot, agent:<id>, admin. */
+    createdBy: text("created_by").notNull(),
+    dueAt: timestamp("due_at", { withTimezone: true }).notNull(),
+    /** How many times automation escalated it. */
+    escalations: integer("escalations").notNull().default(0),
+    /** Automation rules already applied in the current status: rule name -> status time it saw. */
+    automation: jsonb("automation").$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    statusChangedAt: timestamp("status_changed_at", { withTimezone: true }).notNull().defaultNow(),
+    solvedAt: timestamp("solved_at", { withTimezone: true }),
+    closedAt: timestamp("closed_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("tickets_status_idx").on(t.status, t.statusChangedAt),
+    index("tickets_customer_idx").on(t.customerId),
+    index("tickets_assignee_idx").on(t.assigneeId, t.status),
+  ],
+);
+
+/** What happened to a ticket: comments and every change, with who did it. */
+export const ticketEvents = pgTable(
+  "ticket_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    ticketId: text("ticket_id")
+      .notNull()
+      .references(() => tickets.id, { onDelete: "cascade" }),
+    kind: text("kind").$type<"created" | "comment" | "status" | "assigned" | "priority" | "automation">().notNull(),
+    author: text("author").notNull(),
+    body: text("body").notNull().default(""),
+    /** Shown to the shopper (a public comment or a status change), or internal. */
+    public: boolean("public").notNull().default(false),
+    data: jsonb("data").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    createdAt: createdAt(),
+  },
+  (t) => [index("ticket_events_ticket_idx").on(t.ticketId, t.id)],
+);
+
+/** The shopper's 1–5 rating of a closed conversation. */
+export const ratings = pgTable("ratings", {
+  conversationId: text("conversation_id")
+    .primaryKey()
+    .references(() => conversations.id, { onDelete: "cascade" }),
+  agentId: text("agent_id").references(() => agents.id),
+  score: integer("score").notNull(),
+  comment: text("comment"),
+  createdAt: createdAt(),
+});

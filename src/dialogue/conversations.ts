@@ -13,7 +13,14 @@ import type { ParseResult } from "../nlp/pipeline.js";
 import { authenticateCustomer } from "../shop/customers.js";
 import { getProduct } from "../shop/products.js";
 import { ConflictError, NotFoundError, ValidationError } from "../shared/errors.js";
+import type { Routing } from "../routing/service.js";
+import { queueText } from "../routing/service.js";
+import { openTicket } from "../routing/tickets.js";
+import { publish } from "../routing/events.js";
+import { botWhileWaiting } from "../shared/service-modes.js";
 import type { DialogueEngine } from "./engine.js";
+import type { TicketPort } from "./forms.js";
+import { lockConversation as lockRow, type ConversationRow } from "./store.js";
 import { parsePayload, text, type Reply } from "./replies.js";
 import { createShopView } from "./shop-view.js";
 import { applyEvent, initialState, replay, type ConversationContext, type DialogueEvent, type DialogueState, type SlotValue } from "./state.js";
@@ -23,6 +30,8 @@ export interface ConversationDeps {
   engine: DialogueEngine;
   parse(text: string, now: Date): ParseResult;
   identitySecret: string;
+  /** Where hand-overs go: the queue, the agents, tickets. */
+  routing: Routing;
 }
 
 export interface StartInput {
@@ -78,7 +87,8 @@ export async function startConversation(ctx: ServiceContext, deps: ConversationD
   const channel = input.channel ?? "web";
   const started: DialogueEvent = { type: "ConversationStarted", customerId: customer?.id ?? null, channel, context };
   const state = applyEvent(initialState(), started);
-  const replies = await welcome(createShopView(ctx, () => state), context, ctx.clock.now());
+  const now = ctx.clock.now();
+  const replies = await welcome(createShopView(ctx, () => state), context, now);
   await ctx.db.transaction(async (tx) => {
     await tx.insert(t.conversations).values({
       id,
@@ -90,9 +100,11 @@ export async function startConversation(ctx: ServiceContext, deps: ConversationD
       lastSeq: 1,
       handledSeq: 0,
       lastEventSeq: 1,
+      createdAt: now,
+      updatedAt: now,
     });
-    await tx.insert(t.conversationEvents).values({ conversationId: id, seq: 1, type: started.type, data: started as unknown as Record<string, unknown> });
-    await tx.insert(t.messages).values({ conversationId: id, seq: 1, role: "bot", body: { replies } });
+    await tx.insert(t.conversationEvents).values({ conversationId: id, seq: 1, type: started.type, data: started as unknown as Record<string, unknown>, createdAt: now });
+    await tx.insert(t.messages).values({ conversationId: id, seq: 1, role: "bot", body: { replies }, createdAt: now });
   });
   ctx.log.info({ conversationId: id, customer: customer?.id ?? null, channel }, "conversation started");
   return { id, replies, state: publicState(state), customer };
@@ -124,11 +136,7 @@ export async function postMessage(ctx: ServiceContext, deps: ConversationDeps, c
   return answered.get(seq) ?? readAnswer(ctx, conversationId, seq);
 }
 
-async function lockConversation(tx: Tx, id: string) {
-  const [row] = await tx.select().from(t.conversations).where(eq(t.conversations.id, id)).for("update");
-  if (!row) throw new NotFoundError(`conversation ${id} does not exist`);
-  return row;
-}
+const lockConversation = async (tx: Tx, id: string) => (await lockRow(tx, id))!;
 
 /**
  * Commits the message under the next seq in one statement (the conversation row is locked by the
@@ -201,7 +209,6 @@ async function answerPending(ctx: ServiceContext, deps: ConversationDeps, conver
   }
 }
 
-type ConversationRow = typeof t.conversations.$inferSelect;
 type MessageRow = typeof t.messages.$inferSelect;
 
 async function answerOne(
@@ -216,12 +223,16 @@ async function answerOne(
   const now = ctx.clock.now();
   const body = message.body as { text?: string; payload?: string };
   const nlu = body.text !== undefined ? deps.parse(body.text, now) : null;
-  const outcome = await deps.engine.respond(
-    { ctx: turnCtx, conversationId: row.id, now, openShop: (live) => createShopView(turnCtx, live) },
+  const tickets: TicketPort = {
+    open: (input) => openTicket(turnCtx, deps.routing.tickets, { ...input, customerId: state.customerId, conversationId: row.id, createdBy: "bot" }),
+  };
+  const engineOutcome = await deps.engine.respond(
+    { ctx: turnCtx, conversationId: row.id, now, tickets, openShop: (live) => createShopView(turnCtx, live) },
     state,
     { seq: message.seq, text: body.text ?? null, payload: body.payload ?? null },
     nlu,
   );
+  const outcome = await withHuman(turnCtx, deps, row, state, engineOutcome, { seq: message.seq, text: body.text ?? null, nlu });
   const form = outcome.state.forms.at(-1) ?? null;
   const trace: TurnTrace = {
     intent: nlu?.intent.name ?? "payload",
@@ -243,6 +254,7 @@ async function answerOne(
       text: body.text ?? body.payload ?? "",
       normalized: nlu?.normalized ?? body.text ?? "",
       reason: e.reason,
+      createdAt: now,
       candidates: [...e.candidates.map((c) => ({ kind: "knowledge", ...c })), ...(nlu?.ranking.slice(0, 3).map((r) => ({ kind: "intent", id: r.name, score: r.confidence })) ?? [])],
     });
   }
@@ -250,6 +262,66 @@ async function answerOne(
 }
 
 const shopperActor = (state: DialogueState): Actor => ({ kind: "shopper", customerId: state.customerId });
+
+type EngineOutcome = Awaited<ReturnType<DialogueEngine["respond"]>>;
+
+/**
+ * What the turn means for the people behind the bot, in the turn's transaction: a hand-over is
+ * routed (offered to an agent or queued, and the shopper told where they stand), a request for a
+ * person on a channel without any becomes a ticket, and a message while waiting or talking to an
+ * agent reaches that agent live (with the queue position for the shopper when the bot said nothing).
+ */
+async function withHuman(
+  ctx: ServiceContext,
+  deps: ConversationDeps,
+  row: ConversationRow,
+  before: DialogueState,
+  outcome: EngineOutcome,
+  message: { seq: number; text: string | null; nlu: ParseResult | null },
+): Promise<EngineOutcome> {
+  let { replies, events, state } = outcome;
+  const now = ctx.clock.now();
+  const requested = events.find((e) => e.type === "HandoffRequested");
+  if (requested) {
+    const routed = await deps.routing.requestHandoff(ctx.db as Tx, ctx, {
+      conversation: row,
+      reason: requested.reason,
+      summary: requested.summary,
+      intent: message.nlu?.intent.name ?? null,
+      lastText: message.text,
+      startSeq: message.seq,
+    });
+    events = [...events, ...routed.events];
+    state = routed.events.reduce(applyEvent, state);
+    const where = routed.queue.position > 0 ? queueText(routed.queue.position, routed.queue.estimatedWaitSeconds, botWhileWaiting(deps.engine.modeOf(state.channel))) : "";
+    replies = replies.map((r) => (r.type === "handoff" ? { ...r, text: where ? `${r.text}${where}` : r.text, queue: routed.queue } : r));
+  }
+  const ticket = events.find((e) => e.type === "TicketRequested");
+  if (ticket) {
+    const opened = await openTicket(ctx, deps.routing.tickets, {
+      type: "other",
+      subject: "顾客要求人工（本渠道无人工客服）",
+      description: `${ticket.summary}${message.text ? `\n顾客原话：${message.text.slice(0, 500)}` : ""}`,
+      customerId: state.customerId,
+      conversationId: row.id,
+      createdBy: "bot",
+    });
+    replies = [...replies, text(`工单号 ${opened.id}，之后想知道进度随时问我。`)];
+  }
+  if (!requested && before.mode !== "bot" && state.mode !== "closed") {
+    if (state.agent) {
+      await publish(ctx.db, deps.routing.options.channel, [{ agentId: state.agent.id, conversationId: row.id, type: "customer_message", data: { conversationId: row.id, seq: message.seq, text: message.text, botAnswered: replies.length > 0 } }], now);
+    }
+    if (state.mode === "queued" && replies.length === 0) {
+      const open = await deps.routing.openHandoffOf(ctx.db as Tx, row.id);
+      if (open) {
+        const q = await deps.routing.queueInfo(ctx.db as Tx, open);
+        replies = [text(q.position > 0 ? `收到，客服接入后会第一时间看到您的消息。${queueText(q.position, q.estimatedWaitSeconds, false)}` : "收到，正在为您接通人工客服，您的消息客服都能看到，请稍候。")];
+      }
+    }
+  }
+  return { ...outcome, replies, events, state };
+}
 
 async function writeAnswer(
   tx: Tx,
@@ -305,14 +377,18 @@ async function readAnswer(ctx: ServiceContext, conversationId: string, seq: numb
   return { replies: body.replies ?? [], nlu: body.nlu ?? null, state: publicState(row!.state as unknown as DialogueState) };
 }
 
-/** Ends a conversation; later messages are refused with 409. Closing twice is harmless. */
-export async function closeConversation(ctx: ServiceContext, conversationId: string): Promise<PublicState> {
-  return enqueue(conversationId, () =>
+/**
+ * Ends a conversation for the shopper; later messages are refused with 409. Closing twice is
+ * harmless. A shopper waiting in the queue leaves it; an agent talking to them is told.
+ */
+export async function closeConversation(ctx: ServiceContext, deps: Pick<ConversationDeps, "routing">, conversationId: string): Promise<PublicState> {
+  const result = await enqueue(conversationId, () =>
     ctx.db.transaction(async (tx) => {
       const row = await lockConversation(tx, conversationId);
       const state = row.state as unknown as DialogueState;
       if (state.mode === "closed") return publicState(state);
-      const event: DialogueEvent = { type: "ConversationClosed" };
+      await deps.routing.onConversationClosed(tx, ctx, conversationId, "shopper");
+      const event: DialogueEvent = { type: "ConversationClosed", by: "shopper" };
       const next = applyEvent(state, event);
       await tx.insert(t.conversationEvents).values({ conversationId, seq: row.lastEventSeq + 1, type: event.type, data: { ...event } });
       const now = ctx.clock.now();
@@ -323,6 +399,9 @@ export async function closeConversation(ctx: ServiceContext, conversationId: str
       return publicState(next);
     }),
   );
+  // A place in the queue or with an agent may have come free.
+  if (result.mode === "closed") await deps.routing.drain(ctx);
+  return result;
 }
 
 export interface TranscriptMessage {
@@ -334,6 +413,10 @@ export interface TranscriptMessage {
   replies?: Reply[];
   replyTo?: number;
   trace?: TurnTrace;
+  /** On a bot turn: the emotion read in the message it answers. */
+  emotion?: { label: string; score: number };
+  /** On an agent message: who wrote it. */
+  agentName?: string;
 }
 
 /** The whole conversation: every message in order, bot turns with what was understood and done. */
@@ -342,7 +425,8 @@ export async function getTranscript(ctx: ServiceContext, conversationId: string)
   if (!row) throw new NotFoundError(`conversation ${conversationId} does not exist`);
   const rows = await ctx.db.select().from(t.messages).where(eq(t.messages.conversationId, conversationId)).orderBy(asc(t.messages.seq));
   const messages: TranscriptMessage[] = rows.map((m) => {
-    const body = m.body as { text?: string; payload?: string; replies?: Reply[]; trace?: TurnTrace };
+    const body = m.body as { text?: string; payload?: string; replies?: Reply[]; trace?: TurnTrace; nlu?: ParseResult | null; agentName?: string };
+    const emotion = body.nlu?.emotion;
     return {
       seq: m.seq,
       role: m.role,
@@ -352,6 +436,8 @@ export async function getTranscript(ctx: ServiceContext, conversationId: string)
       ...(body.replies ? { replies: body.replies } : {}),
       ...(m.replyTo !== null ? { replyTo: m.replyTo } : {}),
       ...(body.trace ? { trace: body.trace } : {}),
+      ...(emotion ? { emotion: { label: emotion.label, score: emotion.score } } : {}),
+      ...(body.agentName ? { agentName: body.agentName } : {}),
     };
   });
   const state = row.state as unknown as DialogueState;
@@ -364,6 +450,7 @@ export async function getTranscript(ctx: ServiceContext, conversationId: string)
     closedAt: row.closedAt,
     state: publicState(state),
     handoff: state.handoff,
+    agent: state.agent ?? null,
     messages,
   };
 }
@@ -411,6 +498,7 @@ export async function giveFeedback(ctx: ServiceContext, conversationId: string, 
         text: asked,
         normalized,
         reason: "unhelpful",
+        createdAt: ctx.clock.now(),
         candidates: [{ kind: "knowledge", id: knowledge.entryId, score: knowledge.score }],
       });
     }

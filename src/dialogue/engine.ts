@@ -4,7 +4,9 @@
  * in scenarios/. State only changes through events (state.ts), so the engine's view is always the
  * replay of what it emitted.
  */
+import type { Channel } from "../db/schema.js";
 import type { ParseResult } from "../nlp/pipeline.js";
+import { botWhileWaiting, type ServiceMode } from "../shared/service-modes.js";
 import { decideEscalation, DEFAULT_ESCALATION_POLICY, emotionLabelZh, type Escalation, type EscalationPolicy } from "./escalation.js";
 import type { FormSpec, KnowledgePort, ShopView, Slots, Turn } from "./forms.js";
 import { parsePayload, payload, quickReplies, text, type Reply } from "./replies.js";
@@ -57,6 +59,8 @@ export class DialogueEngine {
     readonly forms: readonly FormSpec[],
     private readonly knowledge?: KnowledgePort,
     private readonly escalation: EscalationPolicy = DEFAULT_ESCALATION_POLICY,
+    /** How each channel is served; robot_first where not given. */
+    private readonly modes: Partial<Record<Channel, ServiceMode>> = {},
   ) {
     for (const form of forms) {
       if (this.byName.has(form.name)) throw new Error(`dialogue: two scenarios are named ${form.name}`);
@@ -75,6 +79,10 @@ export class DialogueEngine {
     return this.byName.get(name);
   }
 
+  modeOf(channel: Channel): ServiceMode {
+    return this.modes[channel] ?? "robot_first";
+  }
+
   /** Answers one shopper message (text already parsed by the NLU) or button payload. */
   async respond(base: TurnBase, state: DialogueState, input: UserInput, nlu: ParseResult | null): Promise<TurnOutcome> {
     const run = new Run(state, base, input, nlu);
@@ -89,8 +97,18 @@ export class DialogueEngine {
       at: base.now.toISOString(),
       ...(nlu?.emotion ? { emotion: { label: nlu.emotion.label, score: nlu.emotion.score } } : {}),
     });
-    // Queued for or talking to a human: the message is stored for the agent, the bot stays quiet.
-    if (state.mode !== "bot") return run.outcome();
+    const mode = this.modeOf(state.channel);
+    // Waiting for a person: simple questions are still answered (robot-first); anything else, and
+    // every message once a person has joined, is stored for the agent and the bot stays quiet.
+    if (state.mode !== "bot") {
+      if (state.mode === "queued" && botWhileWaiting(mode)) await this.whileWaiting(run);
+      return run.outcome();
+    }
+    if (mode === "human_only") {
+      await this.handoff(run, "human_only", undefined, "本渠道仅人工服务");
+      run.emit({ type: "TurnHandled" });
+      return run.outcome();
+    }
 
     // Anger, anxiety, threats, safety, the same question again and again: a human, without a bot answer.
     const escalation = await this.shouldEscalate(run);
@@ -104,6 +122,36 @@ export class DialogueEngine {
     run.emit({ type: handled ? "TurnHandled" : "TurnUnhandled" });
     if (!handled) await this.fallback(run);
     return run.outcome();
+  }
+
+  /**
+   * In the queue: a form started while waiting goes on, a read-only scenario the intent model is
+   * sure about runs, and a policy question gets its knowledge answer. Nothing else is answered.
+   */
+  private async whileWaiting(run: Run): Promise<void> {
+    if (run.top) {
+      if (isCancel(run.turn.text) || run.turn.payload?.name === "cancel") {
+        this.cancel(run, "shopper", "好的。人工客服接入后会继续为您处理。");
+        return;
+      }
+      if (await this.continueForm(run)) return;
+    }
+    const p = run.turn.payload;
+    const intent = run.turn.nlu?.intent;
+    const spec = p ? this.byName.get(p.name) : intent && intent.confidence >= CONFIDENT_SCENARIO ? this.byIntent.get(intent.name) : undefined;
+    if (spec?.whileWaiting) {
+      await this.startForm(run, spec);
+      return;
+    }
+    if (p?.name === "kb" || (!p && !spec)) {
+      const entry = p?.args.id ? this.knowledge?.entry(p.args.id) : undefined;
+      if (entry) {
+        this.answerFromKnowledge(run, entry.id, 1);
+        return;
+      }
+      const known = p ? undefined : this.retrieve(run);
+      if (known?.outcome === "answer") this.answerFromKnowledge(run, known.hits[0]!.id, known.hits[0]!.score);
+    }
   }
 
   private async onPayload(run: Run): Promise<boolean> {
@@ -474,6 +522,12 @@ export class DialogueEngine {
 
   private async handoff(run: Run, reason: string, summary?: string, why?: string): Promise<void> {
     const brief = summary ?? (await this.summarize(run, why));
+    if (this.modeOf(run.state.channel) === "robot_only") {
+      // No people on this channel: the request becomes a ticket the staff follow up on.
+      run.emit({ type: "TicketRequested", reason, summary: brief });
+      run.say(text("这个渠道暂时没有人工客服在线服务。您的问题我已经记录下来并转给了售后同事，他们会尽快联系您。"));
+      return;
+    }
     run.emit({ type: "HandoffRequested", reason, summary: brief });
     run.say({
       type: "handoff",
@@ -546,6 +600,7 @@ const HANDOFF_TEXT: Record<string, string> = {
   safety: "非常抱歉！您和家人的安全最要紧，如有不适请先就医。我已经请人工客服马上来处理，请保留好商品和照片，客服接入后能看到我们刚才的对话。",
   anxiety: "理解您着急的心情，我已经请人工客服马上来帮您处理，客服接入后能看到我们刚才的对话，请稍等片刻。",
   vip_human_first: "尊敬的会员您好，已为您优先转接专属人工客服，请稍等片刻。",
+  human_only: "您好，正在为您接通人工客服，请稍等片刻。",
 };
 
 class Run {

@@ -34,6 +34,18 @@ export interface ShopView {
   refresh(): void;
 }
 
+/** Opening after-sales tickets (工单) for this conversation's shopper, in the turn's transaction. */
+export interface TicketPort {
+  open(input: {
+    /** The record number the shopper was told (refund or case id): it becomes the ticket's number. */
+    id: string;
+    type: "return" | "delivery" | "complaint" | "repair" | "exchange" | "other";
+    subject: string;
+    description: string;
+    orderId: string | null;
+  }): Promise<{ id: string }>;
+}
+
 /** Everything a slot resolver or an action gets for one turn. */
 export interface Turn {
   ctx: ServiceContext;
@@ -44,6 +56,8 @@ export interface Turn {
   payload: { name: string; args: Record<string, string> } | null;
   nlu: ParseResult | null;
   shop: ShopView;
+  /** Absent where no ticket desk is wired (engine unit tests). */
+  tickets?: TicketPort;
   now: Date;
 }
 
@@ -163,6 +177,11 @@ export interface FormSpec {
    * so the emotion rules let it run instead of handing over first.
    */
   handsOver?: boolean;
+  /**
+   * A question that only reads the shop's data (order status, logistics, product facts): the bot
+   * still answers it while the shopper waits in the queue for a person (robot-first).
+   */
+  whileWaiting?: boolean;
   /** Ask the shopper to confirm before acting; the replies ask the question. */
   confirm?: (turn: Turn, slots: Slots) => Promise<Reply[]>;
   action: (turn: Turn, slots: Slots) => Promise<ActionResult>;

@@ -88,6 +88,10 @@ export const Reply = z.discriminatedUnion("type", [
     reason: z.string(),
     /** What the agent sees first: the shopper's goal and what the bot already knows. */
     summary: z.string(),
+    /** Where the shopper stands: position 0 while an agent is being connected. */
+    queue: z
+      .object({ position: z.number().int(), estimatedWaitSeconds: z.number().int().nullable(), group: z.string().nullable() })
+      .optional(),
   }),
 ]);
 export type Reply = z.infer<typeof Reply>;

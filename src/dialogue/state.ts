@@ -53,6 +53,8 @@ export interface DialogueState {
   /** The scenario whose action ran last, for follow-up questions (那L呢, 价格呢). */
   lastAction: string | null;
   handoff: { reason: string; summary: string } | null;
+  /** The human agent the conversation is offered to (mode queued) or with (mode agent). */
+  agent: { id: string; name: string } | null;
   /** The shopper's last few messages, for the conversation-level escalation rules. */
   recent: RecentMessage[];
 }
@@ -101,7 +103,12 @@ export type DialogueEvent =
   | { type: "KnowledgeAnswered"; entryId: string; score: number }
   | { type: "KnowledgeSuggested"; entryIds: string[] }
   | { type: "Unanswered"; reason: "no_match" | "not_understood"; candidates: { id: string; score: number }[] }
-  | { type: "ConversationClosed" };
+  | { type: "AgentAssigned"; agentId: string; agentName: string; rule: string; why: string }
+  | { type: "AgentJoined"; agentId: string; agentName: string }
+  | { type: "AgentReleased"; agentId: string; reason: "timeout" | "offline" | "away" | "transferred" }
+  | { type: "ConversationTransferred"; fromAgentId: string; toGroup: string | null; toAgentId: string | null; note: string }
+  | { type: "TicketRequested"; reason: string; summary: string }
+  | { type: "ConversationClosed"; by?: "shopper" | "agent" | "admin"; summary?: string };
 
 export type DialogueEventType = DialogueEvent["type"];
 
@@ -121,6 +128,7 @@ export function initialState(): DialogueState {
     unhandled: 0,
     lastAction: null,
     handoff: null,
+    agent: null,
     recent: [],
   };
 }
@@ -222,7 +230,16 @@ export function applyEvent(state: DialogueState, event: DialogueEvent): Dialogue
       return { ...state, lastAction: "knowledge" };
     case "KnowledgeSuggested":
     case "Unanswered":
+    case "TicketRequested":
       return state;
+    case "AgentAssigned":
+      return { ...state, mode: "queued", agent: { id: event.agentId, name: event.agentName } };
+    case "AgentJoined":
+      // From here the person answers: nothing the bot was filling while the shopper waited goes on.
+      return { ...state, mode: "agent", forms: [], offered: null, agent: { id: event.agentId, name: event.agentName } };
+    case "AgentReleased":
+    case "ConversationTransferred":
+      return { ...state, mode: "queued", agent: null };
     case "ConversationClosed":
       return { ...state, mode: "closed", forms: [] };
   }

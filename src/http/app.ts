@@ -6,6 +6,9 @@ import type { Database } from "../db/client.js";
 import type { DialogueEngine } from "../dialogue/engine.js";
 import type { KnowledgeBase } from "../kb/service.js";
 import type { NluService } from "../nlp/service.js";
+import type { CannedReply } from "../routing/config.js";
+import type { EventHub } from "../routing/events.js";
+import type { Routing } from "../routing/service.js";
 import type { Logger } from "../shared/logger.js";
 import type { AppEnv } from "./env.js";
 import { describeZodError, errorResponse, handleError } from "./errors.js";
@@ -19,6 +22,10 @@ import { mediaRoutes } from "./routes/media.js";
 import { conversationRoutes } from "./routes/conversations.js";
 import { nluRoutes } from "./routes/nlu.js";
 import { identityRoutes } from "./routes/identity.js";
+import { agentRoutes } from "./routes/agents.js";
+import { adminRoutingRoutes } from "./routes/admin-routing.js";
+import { eventRoutes } from "./routes/events.js";
+import { ticketRoutes } from "./routes/tickets.js";
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -33,6 +40,11 @@ export interface AppDeps {
   nlu: NluService;
   knowledge: KnowledgeBase;
   dialogue: DialogueEngine;
+  routing: Routing;
+  /** Live events of this process (LISTEN/NOTIFY fan-out to the SSE streams). */
+  hub: EventHub;
+  canned: readonly CannedReply[];
+  agentSessionHours: number;
 }
 
 export function createApp(deps: AppDeps) {
@@ -67,8 +79,13 @@ export function createApp(deps: AppDeps) {
       engine: deps.dialogue,
       parse: (text, now) => deps.nlu.pipeline.parse(text, now),
       identitySecret: deps.identitySecret,
+      routing: deps.routing,
     }),
   );
+  app.route("/", agentRoutes({ routing: deps.routing, knowledge: deps.knowledge, canned: deps.canned, sessionHours: deps.agentSessionHours }));
+  app.route("/", eventRoutes({ hub: deps.hub }));
+  app.route("/", adminRoutingRoutes({ routing: deps.routing }));
+  app.route("/", ticketRoutes({ routing: deps.routing, adminKey: deps.adminKey }));
   app.route("/", mediaRoutes());
   app.route("/", docsRoutes());
 
@@ -76,6 +93,11 @@ export function createApp(deps: AppDeps) {
     type: "http",
     scheme: "bearer",
     description: "KEFU_ADMIN_KEY",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "agentToken", {
+    type: "http",
+    scheme: "bearer",
+    description: "the token from POST /v1/agents/login",
   });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

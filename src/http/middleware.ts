@@ -4,6 +4,7 @@ import type { MiddlewareHandler } from "hono";
 import type { Actor, Clock } from "../context.js";
 import type { Db } from "../db/client.js";
 import { safeEqual } from "../identity/customer-token.js";
+import { authenticateAgent } from "../routing/agents.js";
 import type { Logger } from "../shared/logger.js";
 import type { AppEnv } from "./env.js";
 import { errorResponse } from "./errors.js";
@@ -46,5 +47,36 @@ export function requireAdmin(adminKey: string): MiddlewareHandler<AppEnv> {
     if (!safeEqual(match[1]!.trim(), adminKey)) return errorResponse(c, "unauthorized", "the admin key is not valid");
     setActor(c, { kind: "admin" });
     await next();
+  };
+}
+
+/** The bearer token of a request (or `access_token` in the query, for EventSource, which cannot set headers). */
+export function bearerToken(c: { req: { header(name: string): string | undefined; query(name: string): string | undefined } }, allowQuery = false): string | null {
+  const match = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "");
+  if (match) return match[1]!.trim();
+  return allowQuery ? (c.req.query("access_token") ?? null) : null;
+}
+
+/** Requires an agent's token (from POST /v1/agents/login); the admin key is not one. */
+export function requireAgent(options: { allowQueryToken?: boolean } = {}): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const token = bearerToken(c, options.allowQueryToken);
+    if (!token) return errorResponse(c, "unauthorized", "agent routes need 'Authorization: Bearer <agent token>' from POST /v1/agents/login");
+    const agent = await authenticateAgent(c.get("ctx"), token);
+    setActor(c, { kind: "agent", agentId: agent.id });
+    await next();
+  };
+}
+
+/** Requires an agent's token or the admin key (tickets are worked on by both). */
+export function requireStaff(adminKey: string): MiddlewareHandler<AppEnv> {
+  const agent = requireAgent();
+  return async (c, next) => {
+    const token = bearerToken(c);
+    if (token && safeEqual(token, adminKey)) {
+      setActor(c, { kind: "admin" });
+      return next();
+    }
+    return agent(c, next);
   };
 }

@@ -41,6 +41,9 @@ async function writeVersion(tx: Tx, entryId: string, version: number, action: "c
   await tx.insert(t.kbEntryVersions).values({ entryId, version, action, data: data as unknown as Record<string, unknown>, changedBy: by });
 }
 
+/** Arbitrary constant key of the advisory lock that serialises loading the files. */
+const KNOWLEDGE_SYNC_LOCK = 4_711_2027;
+
 /**
  * Loads the files into the database. An entry whose file text changed since it was last loaded is
  * replaced (a new version by "files"); an unchanged one keeps any edit made through the admin API.
@@ -48,6 +51,8 @@ async function writeVersion(tx: Tx, entryId: string, version: number, action: "c
 export async function syncKnowledgeFiles(ctx: ServiceContext, load: KnowledgeLoad): Promise<{ created: number; updated: number; unchanged: number }> {
   const counts = { created: 0, updated: 0, unchanged: 0 };
   await ctx.db.transaction(async (tx) => {
+    // Several processes starting at once over one database load the same files: one at a time.
+    await tx.execute(sql`select pg_advisory_xact_lock(${KNOWLEDGE_SYNC_LOCK})`);
     const rows = await tx.select().from(t.kbEntries);
     const byId = new Map(rows.map((r) => [r.id, r]));
     for (const { file, ...raw } of load.entries) {

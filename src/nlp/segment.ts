@@ -3,7 +3,7 @@
  * product names, aliases, brands and knowledge terms; Latin/number runs ("af-333", "5.5l",
  * "8+256g") and catalogue terms that contain Latin letters ("x20 pro") stay whole.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, rename, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import nodejieba from "nodejieba";
@@ -51,7 +51,10 @@ export class Segmenter {
     await mkdir(join(path, ".."), { recursive: true });
     const chinese = words.filter((w) => CJK.test(w) && !/[\sa-z0-9]/.test(w));
     // Frequency high enough to beat splits such as 空气/炸锅, tag n (noun).
-    await writeFile(path, chinese.map((w) => `${w} 20000 n`).join("\n") + "\n", "utf8");
+    // Written aside and renamed: processes sharing DATA_DIR never read a half-written dictionary.
+    const temp = `${path}.${process.pid}.tmp`;
+    await writeFile(temp, chinese.map((w) => `${w} 20000 n`).join("\n") + "\n", "utf8");
+    await rename(temp, path);
     nodejieba.load({ userDict: path });
     return new Segmenter(words);
   }

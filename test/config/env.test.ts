@@ -18,9 +18,30 @@ describe("configuration", () => {
   });
 
   it("reads the escalation policy, naming a channel that does not exist", () => {
-    expect(loadConfig({}).escalation).toEqual({ anger: 0.5, anxiety: 0.7, repeats: 3, humanFirstChannels: [] });
-    expect(loadConfig({ KEFU_HUMAN_FIRST_CHANNELS: "app, wechat", KEFU_ESCALATE_ANGER: "0.6" }).escalation).toMatchObject({ anger: 0.6, humanFirstChannels: ["app", "wechat"] });
-    expect(() => loadConfig({ KEFU_HUMAN_FIRST_CHANNELS: "app,fax" })).toThrow(/KEFU_HUMAN_FIRST_CHANNELS/);
+    expect(loadConfig({}).escalation).toEqual({ anger: 0.5, anxiety: 0.7, repeats: 3 });
+    expect(loadConfig({ KEFU_ESCALATE_ANGER: "0.6" }).escalation).toMatchObject({ anger: 0.6 });
+  });
+
+  it("reads service modes per channel, robot_first where not given", () => {
+    expect(loadConfig({}).serviceModes).toEqual({ web: "robot_first", app: "robot_first", wechat: "robot_first", api: "robot_first" });
+    expect(loadConfig({ KEFU_SERVICE_MODES: "app=human_first, wechat=human_only,api=robot_only" }).serviceModes).toEqual({
+      web: "robot_first",
+      app: "human_first",
+      wechat: "human_only",
+      api: "robot_only",
+    });
+    expect(() => loadConfig({ KEFU_SERVICE_MODES: "fax=human_first" })).toThrow(/KEFU_SERVICE_MODES/);
+    expect(() => loadConfig({ KEFU_SERVICE_MODES: "web=robots" })).toThrow(/KEFU_SERVICE_MODES/);
+  });
+
+  it("reads the routing order and timeouts, and refuses unknown or repeated rules", () => {
+    const routing = loadConfig({}).routing;
+    expect(routing.order).toEqual(["dedicated", "returning", "channel", "region", "keyword", "behaviour", "priority", "load"]);
+    expect(routing).toMatchObject({ returningDays: 7, acceptTimeoutSeconds: 30, presenceSeconds: 120 });
+    expect(loadConfig({ KEFU_ROUTING_ORDER: "keyword,load", KEFU_ACCEPT_TIMEOUT_S: "45" }).routing).toMatchObject({ order: ["keyword", "load"], acceptTimeoutSeconds: 45 });
+    expect(() => loadConfig({ KEFU_ROUTING_ORDER: "keyword,luck" })).toThrow(/KEFU_ROUTING_ORDER/);
+    expect(() => loadConfig({ KEFU_ROUTING_ORDER: "load,load" })).toThrow(/only once/);
+    expect(() => loadConfig({ KEFU_ACCEPT_TIMEOUT_S: "0" })).toThrow(/KEFU_ACCEPT_TIMEOUT_S/);
     expect(() => loadConfig({ KEFU_ESCALATE_REPEATS: "1" })).toThrow(/KEFU_ESCALATE_REPEATS/);
   });
 

@@ -13,6 +13,10 @@ import { createLogger } from "../../src/shared/logger.js";
 import { DEMO_NOW } from "../../src/shop/demo/generate.js";
 import { seedDemoShop } from "../../src/shop/demo/seed.js";
 import type { TestDriver } from "./db.js";
+import type { Clock } from "../../src/context.js";
+import type { Channel } from "../../src/db/schema.js";
+import { openRouting, type RoutingConfig, type RoutingCore } from "../../src/routing/index.js";
+import type { ServiceMode } from "../../src/shared/service-modes.js";
 
 export const TEST_ADMIN_KEY = "test-admin-key-0123456789";
 export const TEST_IDENTITY_SECRET = "test-identity-secret-0123456789";
@@ -40,16 +44,22 @@ export async function buildTestNlu(database: Database): Promise<NluService> {
   return (await buildTestLanguage(database)).nlu;
 }
 
+/** The routing core over a test database: no ticker (tests call `routing.tick`), a 30 s accept timeout. */
+export async function buildTestRouting(database: Database, config: Partial<RoutingConfig> = {}, serviceModes?: Partial<Record<Channel, ServiceMode>>): Promise<RoutingCore> {
+  return openRouting({ database, log: silent, clock: testClock(), knowledgeDir: "knowledge", config: { tickMs: 0, ...config }, serviceModes });
+}
+
 /**
  * The app over a database. `language` may be shared between apps over databases with the same
- * catalogue; `dialogue` replaces the engine (to test failures).
+ * catalogue; `dialogue` replaces the engine (to test failures); `core` the routing core.
  */
-export async function buildTestApp(database: Database, language?: LanguageServices, dialogue?: DialogueEngine) {
+export async function buildTestApp(database: Database, language?: LanguageServices, dialogue?: DialogueEngine, core?: RoutingCore, clock: Clock = testClock()) {
   const services = language ?? (await buildTestLanguage(database));
+  const routing = core ?? (await buildTestRouting(database));
   return createApp({
     database,
     log: silent,
-    clock: testClock(),
+    clock,
     adminKey: TEST_ADMIN_KEY,
     identitySecret: TEST_IDENTITY_SECRET,
     tfBackend: "cpu",
@@ -57,6 +67,10 @@ export async function buildTestApp(database: Database, language?: LanguageServic
     nlu: services.nlu,
     knowledge: services.knowledge,
     dialogue: dialogue ?? services.dialogue,
+    routing: routing.routing,
+    hub: routing.hub,
+    canned: routing.canned,
+    agentSessionHours: 12,
   });
 }
 

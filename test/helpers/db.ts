@@ -12,12 +12,32 @@ export interface TestDriver {
   open(): Promise<Database>;
 }
 
+/**
+ * Closing a test database also stops the listeners opened on it (the routing core's event hub),
+ * so a test file that forgets the hub does not leave a LISTEN connection behind.
+ */
+function stoppingListeners(database: Database, close: () => Promise<void>): Database {
+  const stops: (() => Promise<void>)[] = [];
+  return {
+    ...database,
+    async listen(onMessage) {
+      const stop = await database.listen(onMessage);
+      stops.push(stop);
+      return stop;
+    },
+    async close() {
+      for (const stop of stops.splice(0)) await stop().catch(() => {});
+      await close();
+    },
+  };
+}
+
 const pgliteDriver: TestDriver = {
   name: "pglite",
   async open() {
     const database = await openDatabase({ kind: "pglite", dataDir: null });
     await database.migrate();
-    return database;
+    return stoppingListeners(database, () => database.close());
   },
 };
 
@@ -33,14 +53,10 @@ function postgresDriver(url: string): TestDriver {
       const schema = uniqueSchema();
       const database = await openDatabase({ kind: "postgres", url, schema, poolMax: 4 });
       await database.migrate();
-      const close = database.close.bind(database);
-      return {
-        ...database,
-        async close() {
-          await close();
-          await dropSchema(url, schema);
-        },
-      };
+      return stoppingListeners(database, async () => {
+        await database.close();
+        await dropSchema(url, schema);
+      });
     },
   };
 }

@@ -29,8 +29,10 @@ describe.each(testDrivers)("hand-over on emotion on $name", (driver) => {
     expect(transcript.handoff.summary).toContain("菜一点都不新鲜");
     expect(transcript.handoff.summary).toMatch(/情绪：\S+ \d\.\d\d/);
     expect(transcript.handoff.summary).toContain("转人工原因");
-    // Queued: the next message is stored for the agent and the bot stays quiet.
-    expect((await say(id, "人呢")).replies).toEqual([]);
+    // Queued: the next message is stored for the agent; the bot only says where the shopper stands.
+    const waiting = await say(id, "人呢");
+    expect(waiting.replies).toHaveLength(1);
+    expect(waiting.replies[0]).toMatchObject({ type: "text", text: expect.stringContaining("排在第 1 位") });
   });
 
   it("keeps helping a mildly disappointed shopper", async () => {

@@ -1,5 +1,4 @@
 /** A restart loses nothing: rows written before a stop are there after it, on both drivers. */
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +12,7 @@ import { createLogger } from "../../src/shared/logger.js";
 import { buildDemoShop } from "../../src/shop/demo/generate.js";
 import { seedDemoShop } from "../../src/shop/demo/seed.js";
 import { dropSchema, TEST_DATABASE_URL, uniqueSchema } from "../helpers/db.js";
+import { spawnServer } from "../helpers/server.js";
 
 const demo = buildDemoShop();
 const silent = createLogger("silent");
@@ -63,32 +63,10 @@ describe("embedded database across restarts", () => {
 
   it("stops on SIGTERM with exit code 0 and leaves a data directory that reopens with its rows", async () => {
     const dataDir = await tempDir();
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-      env: { ...process.env, DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "info", NODE_ENV: "development" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 45_000);
-      child.stdout.on("data", (d: Buffer) => {
-        output += d.toString();
-        const match = /"url":"(http:\/\/[^"]+)".*kefu is listening/.exec(output);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]!);
-        }
-      });
-      child.once("exit", (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-    });
-    expect((await fetch(`${url}/healthz`)).status).toBe(200);
-
-    const exitCode = await new Promise<number | null>((resolve) => {
-      child.once("exit", (code) => resolve(code));
-      child.kill("SIGTERM");
-    });
-    expect(exitCode).toBe(0);
-    expect(output).toContain("kefu stopped");
+    const server = await spawnServer({ DATA_DIR: dataDir });
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    expect(await server.stop()).toBe(0);
+    expect(server.output()).toContain("kefu stopped");
 
     const reopened = await openDatabase({ kind: "pglite", dataDir: join(dataDir, "pglite") });
     try {

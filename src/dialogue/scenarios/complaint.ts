@@ -19,6 +19,7 @@ export const complaint = defineForm({
       description: turn.text.slice(0, 300),
       conversationId: turn.conversationId,
     });
+    await turn.tickets?.open({ id: record.id, type: "complaint", subject: `投诉${orderId ? `：订单 ${orderId}` : ""}`, description: record.description, orderId });
     const who = customer ? `${customer.name}（${customer.vipLevel ? `VIP${customer.vipLevel}` : "普通会员"}）` : "未登录访客";
     return {
       replies: [text(`非常抱歉让您有不好的体验，您的意见我已经记录下来（投诉编号 ${record.id}），马上请专人来处理。`)],

@@ -49,6 +49,7 @@ export const deliveryProblem = defineForm({
       details: { problem: problem.value, item: item ? itemLabel(item) : null },
       conversationId: turn.conversationId,
     });
+    await turn.tickets?.open({ id: record.id, type: "delivery", subject: `${problem.label}：订单 ${order.id}`, description: record.description, orderId: order.id });
     const photo = problem.value === "not_received" ? "我们会先联系快递核实签收情况。" : "方便的话请在订单详情的售后记录里上传几张照片（外包装和商品），处理会更快。";
     return {
       replies: [

@@ -110,6 +110,7 @@ export const exchange = defineForm({
       details: { fromSku: item.sku, toSku: variant.sku },
       conversationId: turn.conversationId,
     });
+    await turn.tickets?.open({ id: record.id, type: "exchange", subject: record.description, description: record.description, orderId: order.id });
     const freight = days <= NO_REASON_DAYS ? "换货的来回运费由我们承担。" : "";
     return {
       replies: [

@@ -9,6 +9,7 @@ const STALLED_HOURS = 48;
 export const logistics = defineForm({
   name: "logistics",
   intent: "logistics",
+  whileWaiting: true,
   title: "查询物流",
   slots: [
     {

@@ -33,6 +33,7 @@ function nextStep(order: OrderDetail): string {
 export const orderStatus = defineForm({
   name: "order_status",
   intent: "order_status",
+  whileWaiting: true,
   title: "查询订单",
   slots: [{ name: "order", kind: "order", prompt: "您想查询哪个订单呢？点一下就好：", none: "您的账户里还没有订单哦。", preferOpen: true }],
   async action(turn, slots) {

@@ -45,6 +45,7 @@ export function askedSpecs(question: string, product: ProductDetail): [string, s
 export const productInfo = defineForm({
   name: "product_info",
   intent: "product_info",
+  whileWaiting: true,
   title: "了解商品",
   slots: [{ name: "product", kind: "product", prompt: "您想了解哪款商品？发商品名称或型号给我就行，例如 AF-333。" }],
   followUp: {

@@ -5,6 +5,7 @@ import { text } from "../replies.js";
 export const productUsage = defineForm({
   name: "product_usage",
   intent: "product_usage",
+  whileWaiting: true,
   title: "了解使用方法",
   slots: [
     {

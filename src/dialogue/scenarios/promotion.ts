@@ -19,6 +19,7 @@ function describePlan(what: string, plan: PromotionPlan): string {
 export const promotion = defineForm({
   name: "promotion",
   intent: "promotion",
+  whileWaiting: true,
   title: "查询优惠",
   slots: [],
   async action(turn) {

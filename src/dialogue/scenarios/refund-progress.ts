@@ -27,6 +27,7 @@ function nextFor(refund: RefundRow): string {
 export const refundProgress = defineForm({
   name: "refund_progress",
   intent: "refund_progress",
+  whileWaiting: true,
   title: "查询退款进度",
   slots: [
     {

@@ -72,6 +72,7 @@ export const repairWarranty = defineForm({
       details: { warrantyUntil: until.toISOString() },
       conversationId: turn.conversationId,
     });
+    await turn.tickets?.open({ id: record.id, type: "repair", subject: `保修：${itemLabel(item)}`, description: record.description, orderId: order.id });
     return {
       replies: [
         text(`${itemLabel(item)}在保修期内（到 ${day(until, turn.now)}），已经为您登记保修，维修单号 ${record.id}。售后同事会在 24 小时内联系您安排上门取件，维修免费，来回运费也由我们承担。`),

@@ -82,6 +82,13 @@ export const returnRefund = defineForm({
     const item = order.items.find((i) => String(i.id) === String(slots.item))!;
     const kind = order.shippedAt ? "return_refund" : "refund_only";
     const refund = await requestRefund(turn.ctx, { orderId: order.id, orderItemId: item.id, reason: reasonLabel(slots.reason), kind });
+    await turn.tickets?.open({
+      id: refund.id,
+      type: "return",
+      subject: `${kind === "return_refund" ? "退货退款" : "仅退款"}：${itemLabel(item)}`,
+      description: `原因：${reasonLabel(slots.reason)}；退款 ${yuan(refund.amountFen)}`,
+      orderId: order.id,
+    });
     const next =
       kind === "return_refund"
         ? "商家会在 24 小时内审核，通过后请在 7 天内把商品寄回，并在订单详情里填写退货运单号。收到退货后 1–3 个工作日退款。"

@@ -7,6 +7,7 @@ import { isRemote, orderName, payDeadline, shipDeadline, SHIP_WITHIN_HOURS } fro
 export const shippingTime = defineForm({
   name: "shipping_time",
   intent: "shipping_time",
+  whileWaiting: true,
   title: "查询发货时间",
   slots: [
     {

@@ -39,6 +39,7 @@ export function recommendSize(chart: SizeChartRowJson[], body: { heightCm?: numb
 export const sizeAdvice = defineForm({
   name: "size_advice",
   intent: "size_advice",
+  whileWaiting: true,
   title: "尺码推荐",
   slots: [
     {

@@ -7,6 +7,7 @@ import { availableValues, matchVariantValue } from "../slots.js";
 export const stock = defineForm({
   name: "stock",
   intent: "stock",
+  whileWaiting: true,
   title: "查询库存",
   slots: [{ name: "product", kind: "product", prompt: "您想查哪款商品的库存？发名称或型号给我。" }],
   followUp: {

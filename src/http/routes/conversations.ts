@@ -13,6 +13,8 @@ import {
   type ConversationDeps,
 } from "../../dialogue/conversations.js";
 import { Reply } from "../../dialogue/replies.js";
+import { openTicketsOf, TICKET_STATUS_ZH, TICKET_TYPE_ZH } from "../../routing/tickets.js";
+import { rateConversation } from "../../routing/workbench.js";
 import { CHANNELS, CONVERSATION_MODES, MESSAGE_ROLES } from "../../db/schema.js";
 import { ENTITY_TYPES } from "../../nlp/types.js";
 import { EmotionSchema } from "./nlu.js";
@@ -101,6 +103,7 @@ const Transcript = z
     closedAt: z.string().nullable(),
     state: State,
     handoff: z.object({ reason: z.string(), summary: z.string() }).nullable(),
+    agent: z.object({ id: z.string(), name: z.string() }).nullable().openapi({ description: "the human agent offered or serving the conversation" }),
     messages: z.array(
       z.object({
         seq: z.number().int(),
@@ -111,6 +114,8 @@ const Transcript = z
         replies: z.array(Reply).optional(),
         replyTo: z.number().int().optional(),
         trace: Trace.optional(),
+        emotion: z.object({ label: z.string(), score: z.number() }).optional().openapi({ description: "the emotion read in a shopper message (on the bot turn that answered it)" }),
+        agentName: z.string().optional(),
       }),
     ),
   })
@@ -206,6 +211,48 @@ const feedbackRoute = createRoute({
   },
 });
 
+const ratingRoute = createRoute({
+  method: "post",
+  path: "/v1/conversations/{id}/rating",
+  tags: ["conversations"],
+  summary: "The shopper rates a closed conversation 1–5, with an optional comment (rating again replaces it)",
+  request: {
+    params: ConversationId,
+    body: {
+      required: true,
+      content: { "application/json": { schema: z.object({ score: z.number().int().min(1).max(5), comment: z.string().trim().max(500).optional() }).strict().openapi("Rating") } },
+    },
+  },
+  responses: {
+    200: { description: "Recorded", content: { "application/json": { schema: z.object({ score: z.number().int(), agentId: z.string().nullable() }) } } },
+    ...errorResponses,
+    ...notFoundResponse,
+    409: errorContentFor("The conversation is not closed yet"),
+  },
+});
+
+const ticketsRoute = createRoute({
+  method: "get",
+  path: "/v1/conversations/{id}/tickets",
+  tags: ["conversations"],
+  summary: "The verified shopper's tickets that are not closed, with their status",
+  request: { params: ConversationId },
+  responses: {
+    200: {
+      description: "Tickets",
+      content: {
+        "application/json": {
+          schema: z.object({
+            items: z.array(z.object({ id: z.string(), type: z.string(), typeText: z.string(), status: z.string(), statusText: z.string(), subject: z.string(), updatedAt: z.string() })),
+          }),
+        },
+      },
+    },
+    ...errorResponses,
+    ...notFoundResponse,
+  },
+});
+
 export function conversationRoutes(deps: ConversationDeps) {
   return createRouter()
     .openapi(startRoute, async (c) => {
@@ -217,6 +264,18 @@ export function conversationRoutes(deps: ConversationDeps) {
       return c.json(result, 200);
     })
     .openapi(transcriptRoute, async (c) => c.json(serialize(await getTranscript(c.get("ctx"), c.req.valid("param").id)), 200))
-    .openapi(closeRoute, async (c) => c.json({ state: await closeConversation(c.get("ctx"), c.req.valid("param").id) }, 200))
+    .openapi(closeRoute, async (c) => c.json({ state: await closeConversation(c.get("ctx"), deps, c.req.valid("param").id) }, 200))
+    .openapi(ratingRoute, async (c) => c.json(await rateConversation(c.get("ctx"), c.req.valid("param").id, c.req.valid("json")), 200))
+    .openapi(ticketsRoute, async (c) => {
+      const ctx = c.get("ctx");
+      const transcript = await getTranscript(ctx, c.req.valid("param").id);
+      const items = transcript.customerId ? await openTicketsOf(ctx, transcript.customerId) : [];
+      return c.json(
+        {
+          items: items.map((k) => ({ id: k.id, type: k.type, typeText: TICKET_TYPE_ZH[k.type], status: k.status, statusText: TICKET_STATUS_ZH[k.status], subject: k.subject, updatedAt: k.updatedAt.toISOString() })),
+        },
+        200,
+      );
+    })
     .openapi(feedbackRoute, async (c) => c.json(await giveFeedback(c.get("ctx"), c.req.valid("param").id, c.req.valid("json")), 200));
 }
