@@ -15,7 +15,7 @@ import { getProduct } from "../shop/products.js";
 import { ConflictError, NotFoundError, ValidationError } from "../shared/errors.js";
 import type { Routing } from "../routing/service.js";
 import { queueText } from "../routing/service.js";
-import { openTicket } from "../routing/tickets.js";
+import { openTicket, openTicketsOf, TICKET_STATUS_ZH, TICKET_TYPE_ZH } from "../routing/tickets.js";
 import { publish } from "../routing/events.js";
 import { botWhileWaiting } from "../shared/service-modes.js";
 import type { DialogueEngine } from "./engine.js";
@@ -88,7 +88,8 @@ export async function startConversation(ctx: ServiceContext, deps: ConversationD
   const started: DialogueEvent = { type: "ConversationStarted", customerId: customer?.id ?? null, channel, context };
   const state = applyEvent(initialState(), started);
   const now = ctx.clock.now();
-  const replies = await welcome(createShopView(ctx, () => state), context, now);
+  const tickets = customer ? (await openTicketsOf(ctx, customer.id)).filter((k) => k.status !== "solved").length : 0;
+  const replies = await welcome(createShopView(ctx, () => state), context, now, tickets);
   await ctx.db.transaction(async (tx) => {
     await tx.insert(t.conversations).values({
       id,
@@ -225,6 +226,10 @@ async function answerOne(
   const nlu = body.text !== undefined ? deps.parse(body.text, now) : null;
   const tickets: TicketPort = {
     open: (input) => openTicket(turnCtx, deps.routing.tickets, { ...input, customerId: state.customerId, conversationId: row.id, createdBy: "bot" }),
+    mine: async () =>
+      state.customerId
+        ? (await openTicketsOf(turnCtx, state.customerId)).map((k) => ({ id: k.id, typeText: TICKET_TYPE_ZH[k.type], statusText: TICKET_STATUS_ZH[k.status], subject: k.subject, updatedAt: k.updatedAt }))
+        : [],
   };
   const engineOutcome = await deps.engine.respond(
     { ctx: turnCtx, conversationId: row.id, now, tickets, openShop: (live) => createShopView(turnCtx, live) },

@@ -44,6 +44,8 @@ export interface TicketPort {
     description: string;
     orderId: string | null;
   }): Promise<{ id: string }>;
+  /** The shopper's tickets that are not closed, newest first, as the shopper may read them. */
+  mine(): Promise<{ id: string; typeText: string; statusText: string; subject: string; updatedAt: Date }[]>;
 }
 
 /** Everything a slot resolver or an action gets for one turn. */

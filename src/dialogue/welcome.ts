@@ -6,7 +6,7 @@ import type { ConversationContext } from "./state.js";
 
 const MAX_OPTIONS = 5;
 
-export async function welcome(shop: ShopView, context: ConversationContext, now: Date): Promise<Reply[]> {
+export async function welcome(shop: ShopView, context: ConversationContext, now: Date, openTickets = 0): Promise<Reply[]> {
   const customer = await shop.customer();
   const hour = Number(new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Shanghai", hour: "numeric", hourCycle: "h23" }).format(now));
   const hello = hour < 11 ? "早上好" : hour < 13 ? "中午好" : hour < 18 ? "下午好" : "晚上好";
@@ -34,6 +34,7 @@ export async function welcome(shop: ShopView, context: ConversationContext, now:
     if (waiting[0]) options.push({ label: `什么时候发货：${short(orderTitle(waiting[0]))}`, payload: payload("shipping_time", { order: waiting[0].id }) });
     if (unpaid[0]) options.push({ label: "待付款订单", payload: payload("payment", { order: unpaid[0].id }) });
     if (refunding[0]) options.push({ label: "退款进度", payload: payload("refund_progress", { order: refunding[0].id }) });
+    if (openTickets > 0) options.push({ label: "售后工单进度", payload: payload("ticket_status") });
     if (shipping.length) lines.push(`您有 ${shipping.length} 个订单正在路上，点下面就能看物流。`);
   }
   if (options.length < 3) {

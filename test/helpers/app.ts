@@ -27,8 +27,9 @@ const silent = createLogger("silent");
 const testClock = () => steppingClock(DEMO_NOW, 5_000);
 
 /** NLU, knowledge base and dialogue over this database, the repository's knowledge and committed model. */
-export async function buildTestLanguage(database: Database): Promise<LanguageServices> {
+export async function buildTestLanguage(database: Database, serviceModes?: Partial<Record<Channel, ServiceMode>>): Promise<LanguageServices> {
   return buildLanguageServices({
+    serviceModes,
     db: database.db,
     log: silent,
     clock: testClock(),

@@ -52,7 +52,7 @@ export function useRoutingStack(driver: TestDriver, options: { config?: Partial<
     s.database = await driver.open();
     await seedDemoShop(s.database.db);
     s.clock = new ManualClock();
-    s.language = await buildTestLanguage(s.database);
+    s.language = await buildTestLanguage(s.database, options.serviceModes);
     s.core = await buildTestRouting(s.database, options.config, options.serviceModes);
     s.app = await buildTestApp(s.database, s.language, undefined, s.core, s.clock);
     s.ctx = { actor: { kind: "system" }, db: s.database.db, log: createLogger("silent"), clock: s.clock };

@@ -6,7 +6,8 @@
 import { sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { queryRows } from "../../src/db/client.js";
-import { adminHeaders } from "../helpers/app.js";
+import { signCustomerId } from "../../src/identity/customer-token.js";
+import { adminHeaders, TEST_IDENTITY_SECRET } from "../helpers/app.js";
 import { testDrivers } from "../helpers/db.js";
 import { agentList, handOver, json, newAgent, openStream, quiet, say, setStatus, startConversation, useRoutingStack } from "../helpers/routing.js";
 
@@ -262,5 +263,45 @@ describe.each(testDrivers)("routing core on $name", (driver) => {
     const conversation = await startConversation(s.app);
     expect((await s.app.request(`/v1/conversations/${conversation}/rating`, json("POST", { score: 5 }))).status).toBe(409);
     expect((await s.app.request(`/v1/conversations/${conversation}/rating`, json("POST", { score: 9 }))).status).toBe(400);
+  });
+});
+
+describe.each(testDrivers)("service modes on $name", (driver) => {
+  const s = useRoutingStack(driver, { serviceModes: { wechat: "human_only", api: "robot_only", app: "human_first" } });
+  beforeEach(async () => quiet(s));
+
+  it("human_only: the first message goes to a person, and the bot answers nothing while the shopper waits", async () => {
+    const id = await startConversation(s.app, { channel: "wechat", customerId: "c-1007" });
+    const first = await say(s.app, id, "我的快递到哪了");
+    expect(first.state.mode).toBe("queued");
+    expect(first.replies.map((r) => r.type)).toEqual(["handoff"]);
+    const second = await say(s.app, id, "我的快递到哪了");
+    expect(second.replies.map((r) => r.type)).toEqual(["text"]);
+    expect(second.replies[0]!.text).not.toContain("也可以先问我");
+  });
+
+  it("robot_only: a request for a person becomes a ticket, and the bot keeps the conversation", async () => {
+    const id = await startConversation(s.app, { channel: "api", customerId: "c-1004" });
+    const turn = await say(s.app, id, "转人工");
+    expect(turn.state.mode).toBe("bot");
+    expect(turn.replies.some((r) => r.type === "handoff")).toBe(false);
+    const number = /工单号 (TK\d{14})/.exec(turn.replies.map((r) => r.text ?? "").join(""))?.[1];
+    expect(number).toBeDefined();
+    const [ticket] = await queryRows<{ type: string; customer_id: string }>(s.database.db, sql`select type, customer_id from tickets where id = ${number}`);
+    expect(ticket).toEqual({ type: "other", customer_id: "c-1004" });
+    expect(await queryRows(s.database.db, sql`select id from handoffs where conversation_id = ${id}`)).toEqual([]);
+    // The shopper asks where the ticket stands: the welcome offers it, and the button answers.
+    const again = await s.app.request("/v1/conversations", json("POST", { customerId: "c-1004", customerToken: signCustomerId(TEST_IDENTITY_SECRET, "c-1004"), channel: "api" }));
+    const welcome = (await again.json()) as { id: string; replies: { type: string; options?: { payload: string }[] }[] };
+    expect(welcome.replies.flatMap((r) => r.options ?? []).map((o) => o.payload)).toContain("/ticket_status");
+    const status = await s.app.request(`/v1/conversations/${welcome.id}/messages`, json("POST", { payload: "/ticket_status" }));
+    expect(((await status.json()) as { replies: { text?: string }[] }).replies[0]!.text).toContain(`${number}：已受理`);
+  });
+
+  it("human_first: a VIP goes to a person at once, an ordinary member starts with the bot", async () => {
+    const vip = await startConversation(s.app, { channel: "app", customerId: "c-1001" });
+    expect((await say(s.app, vip, "我的快递到哪了")).state.mode).toBe("queued");
+    const member = await startConversation(s.app, { channel: "app", customerId: "c-1004" });
+    expect((await say(s.app, member, "我的快递到哪了")).state.mode).toBe("bot");
   });
 });

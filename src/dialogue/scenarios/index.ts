@@ -21,6 +21,7 @@ import { shippingTime } from "./shipping-time.js";
 import { sizeAdvice } from "./size-advice.js";
 import { chitchat, farewell, greeting } from "./smalltalk.js";
 import { stock } from "./stock.js";
+import { ticketStatus } from "./ticket-status.js";
 
 /** Scenarios that act on the shop's order and product data. */
 export const shopScenarios: FormSpec[] = [
@@ -44,6 +45,7 @@ export const shopScenarios: FormSpec[] = [
   complaint,
   account,
   humanAgent,
+  ticketStatus,
 ];
 
 export const scenarios: FormSpec[] = [...shopScenarios, greeting, farewell, chitchat];
