@@ -9,7 +9,8 @@ export type Actor =
   | { kind: "system" }
   | { kind: "admin" }
   | { kind: "shopper"; customerId: string | null }
-  | { kind: "agent"; agentId: string };
+  | { kind: "agent"; agentId: string }
+  | { kind: "maintainer"; agentId: string };
 
 export interface Clock {
   now(): Date;

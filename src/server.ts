@@ -13,6 +13,7 @@ import { createApp } from "./http/app.js";
 import { buildLanguageServices } from "./services.js";
 import { initTensorFlow } from "./ml/tf.js";
 import { openRouting } from "./routing/index.js";
+import { openLearning } from "./learning/index.js";
 import type { Logger } from "./shared/logger.js";
 import { isShopEmpty, seedDemoShop } from "./shop/demo/seed.js";
 
@@ -70,6 +71,16 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     throw err;
   });
 
+  const learning = openLearning({
+    db: database.db,
+    log,
+    clock: systemClock,
+    language,
+    modelsDir: config.modelsDir,
+    trainingDir: "training/intents",
+    config: config.learning,
+  });
+
   const app = createApp({
     database,
     log,
@@ -85,6 +96,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     hub: core.hub,
     canned: core.canned,
     agentSessionHours: config.routing.sessionHours,
+    learning: learning.deps,
   });
 
   const server = await new Promise<Server>((resolve, reject) => {
@@ -107,6 +119,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       });
       clearTimeout(timer);
       await core.close();
+      await learning.close();
       language.close();
       await database.close();
       log.info("kefu stopped");

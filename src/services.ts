@@ -11,6 +11,7 @@ import { DEFAULT_ESCALATION_POLICY } from "./dialogue/escalation.js";
 import type { Channel } from "./db/schema.js";
 import { scenarios } from "./dialogue/scenarios/index.js";
 import { loadKnowledgeEncoder } from "./kb/encoder.js";
+import type { KnowledgeEncoder } from "./kb/retriever.js";
 import { openKnowledgeBase, type KnowledgeBase } from "./kb/service.js";
 import type { KnowledgeThresholds } from "./kb/retriever.js";
 import { readKnowledgeWords } from "./nlp/lexicon.js";
@@ -21,6 +22,8 @@ import type { ServiceMode } from "./shared/service-modes.js";
 export interface LanguageServices {
   nlu: NluService;
   knowledge: KnowledgeBase;
+  /** The knowledge base's sentence vectors (also used to cluster unanswered questions), or null without a trained encoder. */
+  encoder: KnowledgeEncoder | null;
   dialogue: DialogueEngine;
   close(): void;
 }
@@ -52,6 +55,7 @@ export async function buildLanguageServices(options: LanguageOptions): Promise<L
     emotionThresholds: options.escalation ? { anger: options.escalation.anger, anxiety: options.escalation.anxiety } : undefined,
   });
   try {
+    const encoder = await loadKnowledgeEncoder(options.modelsDir);
     const { kb: knowledge } = await openKnowledgeBase(
       { actor: { kind: "system" }, db: options.db, log: options.log, clock: options.clock },
       {
@@ -59,7 +63,7 @@ export async function buildLanguageServices(options: LanguageOptions): Promise<L
         analyzer: nlu.pipeline.analyzer,
         synonyms: (await readKnowledgeWords(options.knowledgeDir)).synonyms,
         thresholds: options.kbThresholds,
-        encoder: await loadKnowledgeEncoder(options.modelsDir),
+        encoder,
       },
     );
     const modes = options.serviceModes ?? {};
@@ -68,7 +72,7 @@ export async function buildLanguageServices(options: LanguageOptions): Promise<L
       ...(options.escalation ? { repeats: options.escalation.repeats } : {}),
       humanFirstChannels: (Object.keys(modes) as Channel[]).filter((c) => modes[c] === "human_first"),
     };
-    return { nlu, knowledge, dialogue: new DialogueEngine(scenarios, knowledge, policy, modes), close: () => nlu.close() };
+    return { nlu, knowledge, encoder, dialogue: new DialogueEngine(scenarios, knowledge, policy, modes), close: () => nlu.close() };
   } catch (err) {
     nlu.close();
     throw err;

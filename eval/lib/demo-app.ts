@@ -13,6 +13,7 @@ import type { Logger } from "../../src/shared/logger.js";
 import { DEMO_NOW } from "../../src/shop/demo/generate.js";
 import { seedDemoShop } from "../../src/shop/demo/seed.js";
 import { openRouting, type RoutingCore } from "../../src/routing/index.js";
+import { learningEmbedder, suggestFor } from "../../src/learning/index.js";
 
 export interface DemoApp {
   database: Database;
@@ -56,6 +57,7 @@ export async function openDemoApp(options: { database?: DatabaseOptions; log: Lo
       hub: core.hub,
       canned: core.canned,
       agentSessionHours: 12,
+      learning: { embed: learningEmbedder(language), suggest: suggestFor(language, clock), knowledge: language.knowledge, intents: language.nlu.intents() },
     });
     return {
       database,

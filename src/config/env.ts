@@ -72,6 +72,8 @@ const EnvSchema = z
     KEFU_AGENT_PRESENCE_S: z.coerce.number().int().min(0).default(120),
     KEFU_AGENT_SESSION_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(12),
     KEFU_ROUTING_TICK_MS: z.coerce.number().int().min(0).default(1_000),
+    KEFU_CLUSTER_EVERY_MIN: z.coerce.number().int().min(0).default(60),
+    KEFU_LEARNING_TICK_MS: z.coerce.number().int().min(0).default(5_000),
   })
   .superRefine((env, ctx) => {
     if (env.KEFU_KB_SUGGEST > env.KEFU_KB_ANSWER) {
@@ -128,6 +130,12 @@ export interface Config {
     /** How often each process looks for expired offers, silent agents, queue moves and due tickets; 0 off. */
     tickMs: number;
   };
+  learning: {
+    /** Queue a clustering run this often (minutes); 0: only on request. */
+    clusterEveryMinutes: number;
+    /** How often each process looks for queued clustering runs and retrains; 0 off. */
+    tickMs: number;
+  };
 }
 
 export const DEFAULT_SERVICE_MODES: Record<Channel, ServiceMode> = { web: "robot_first", app: "robot_first", wechat: "robot_first", api: "robot_first" };
@@ -179,5 +187,6 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       sessionHours: env.KEFU_AGENT_SESSION_HOURS,
       tickMs: env.KEFU_ROUTING_TICK_MS,
     },
+    learning: { clusterEveryMinutes: env.KEFU_CLUSTER_EVERY_MIN, tickMs: env.KEFU_LEARNING_TICK_MS },
   };
 }

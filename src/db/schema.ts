@@ -12,6 +12,7 @@ import {
   jsonb,
   pgTable,
   primaryKey,
+  real,
   serial,
   text,
   timestamp,
@@ -404,9 +405,14 @@ export const unansweredQuestions = pgTable(
     reason: text("reason").$type<"no_match" | "unhelpful" | "not_understood">().notNull(),
     /** The best knowledge candidates and the intent ranking the bot had. */
     candidates: jsonb("candidates").$type<Record<string, unknown>[]>().notNull().default(sql`'[]'::jsonb`),
+    /** The cluster of the last clustering run it was in (null: a singleton, or not clustered yet). */
+    clusterId: bigint("cluster_id", { mode: "number" }),
+    /** A maintainer dealt with it (made it an entry, attached it, mapped it to an intent, rejected it): never clustered again. */
+    reviewedAt: timestamp("reviewed_at", { withTimezone: true }),
+    reviewStatus: text("review_status").$type<"entry" | "attached" | "intent" | "rejected">(),
     createdAt: createdAt(),
   },
-  (t) => [index("unanswered_created_idx").on(t.createdAt)],
+  (t) => [index("unanswered_created_idx").on(t.createdAt), index("unanswered_cluster_idx").on(t.clusterId), index("unanswered_open_idx").on(t.reviewedAt)],
 );
 
 /** Shoppers' feedback on knowledge answers. */
@@ -444,6 +450,8 @@ export const agents = pgTable(
     region: text("region"),
     /** Channels the agent serves; empty means all. */
     channels: jsonb("channels").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    /** agent: takes conversations; maintainer: reviews clusters and edits knowledge, takes no conversations. */
+    role: text("role").$type<"agent" | "maintainer">().notNull().default("agent"),
     disabled: boolean("disabled").notNull().default(false),
     /** Last request or event-stream heartbeat; an agent silent for too long is taken offline. */
     lastSeenAt: timestamp("last_seen_at", { withTimezone: true }),
@@ -637,4 +645,94 @@ export const ratings = pgTable("ratings", {
   score: integer("score").notNull(),
   comment: text("comment"),
   createdAt: createdAt(),
+});
+
+export const CLUSTER_STATUSES = ["open", "resolved", "rejected", "merged"] as const;
+export type ClusterStatus = (typeof CLUSTER_STATUSES)[number];
+
+/** Groups of unanswered questions that mean the same thing, for maintainers to review once. */
+export const questionClusters = pgTable(
+  "question_clusters",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    runId: bigint("run_id", { mode: "number" }),
+    status: text("status").$type<ClusterStatus>().notNull().default("open"),
+    label: text("label").notNull(),
+    keywords: jsonb("keywords").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    representative: text("representative").notNull(),
+    /** Distinct questions, and messages with duplicates. */
+    size: integer("size").notNull(),
+    messages: integer("messages").notNull(),
+    firstSeen: timestamp("first_seen", { withTimezone: true }),
+    lastSeen: timestamp("last_seen", { withTimezone: true }),
+    /** Messages in the last 24 h and the 24 h before, and the growth between them. */
+    trend: jsonb("trend").$type<{ recent: number; previous: number; growth: number | null }>().notNull(),
+    cohesion: real("cohesion").notNull(),
+    /** Up to 20 members: text, count, similarity to the centroid. */
+    members: jsonb("members").$type<{ text: string; count: number; similarity: number }[]>().notNull(),
+    /** The nearest knowledge entry or intent. */
+    suggestion: jsonb("suggestion").$type<{ kind: "knowledge" | "intent"; id: string; score: number } | null>(),
+    /** What the maintainer did: {action: entry|attach|intent|reject|merge, target, by}. */
+    resolution: jsonb("resolution").$type<Record<string, unknown> | null>(),
+    reviewedBy: text("reviewed_by"),
+    reviewedAt: timestamp("reviewed_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("question_clusters_status_idx").on(t.status, t.messages)],
+);
+
+/** Normalised questions a maintainer rejected: never clustered (or shown) again. */
+export const rejectedQuestions = pgTable("rejected_questions", {
+  key: text("key").primaryKey(),
+  clusterId: bigint("cluster_id", { mode: "number" }),
+  rejectedBy: text("rejected_by").notNull(),
+  createdAt: createdAt(),
+});
+
+export const JOB_STATUSES = ["queued", "running", "done", "failed"] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+/** Clustering runs: a job queue in the database (any process may take a queued run), with progress. */
+export const clusterRuns = pgTable(
+  "cluster_runs",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    status: text("status").$type<JobStatus>().notNull(),
+    trigger: text("trigger").$type<"api" | "schedule" | "cli">().notNull(),
+    requestedBy: text("requested_by").notNull(),
+    progress: jsonb("progress").$type<{ stage: string; done: number; total: number } | null>(),
+    questions: integer("questions"),
+    clusters: integer("clusters"),
+    singletons: integer("singletons"),
+    seconds: real("seconds"),
+    error: text("error"),
+    requestedAt: timestamp("requested_at", { withTimezone: true }).notNull(),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [index("cluster_runs_status_idx").on(t.status, t.requestedAt)],
+);
+
+/** Questions a maintainer mapped to an intent: training examples for the next retrain. */
+export const intentExamples = pgTable("intent_examples", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  text: text("text").notNull(),
+  intent: text("intent").notNull(),
+  clusterId: bigint("cluster_id", { mode: "number" }),
+  addedBy: text("added_by").notNull(),
+  createdAt: createdAt(),
+});
+
+/** Retrains of the intent model after new examples: the new model replaces the current one only if it is not worse. */
+export const retrainJobs = pgTable("retrain_jobs", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  status: text("status").$type<"queued" | "running" | "swapped" | "refused" | "failed">().notNull(),
+  requestedBy: text("requested_by").notNull(),
+  examples: integer("examples"),
+  currentMacroF1: real("current_macro_f1"),
+  newMacroF1: real("new_macro_f1"),
+  message: text("message"),
+  requestedAt: timestamp("requested_at", { withTimezone: true }).notNull(),
+  startedAt: timestamp("started_at", { withTimezone: true }),
+  finishedAt: timestamp("finished_at", { withTimezone: true }),
 });

@@ -26,8 +26,12 @@ import { agentRoutes } from "./routes/agents.js";
 import { adminRoutingRoutes } from "./routes/admin-routing.js";
 import { eventRoutes } from "./routes/events.js";
 import { ticketRoutes } from "./routes/tickets.js";
+import { adminClusterRoutes } from "./routes/admin-clusters.js";
+import type { LearningDeps } from "../learning/service.js";
 
 export const MAX_BODY_BYTES = 16 * 1024;
+/** Admin routes a maintainer's token opens too: the knowledge base and the clusters to review. */
+const MAINTAINER_PREFIXES = ["/v1/admin/kb/", "/v1/admin/clusters", "/v1/admin/retrains"];
 
 export interface AppDeps {
   database: Pick<Database, "kind" | "db" | "ping">;
@@ -45,6 +49,7 @@ export interface AppDeps {
   hub: EventHub;
   canned: readonly CannedReply[];
   agentSessionHours: number;
+  learning: LearningDeps;
 }
 
 export function createApp(deps: AppDeps) {
@@ -65,7 +70,7 @@ export function createApp(deps: AppDeps) {
       onError: (c) => errorResponse(c, "payload_too_large", `request body is larger than ${MAX_BODY_BYTES} bytes`),
     }),
   );
-  app.use("/v1/admin/*", requireAdmin(deps.adminKey));
+  app.use("/v1/admin/*", requireAdmin(deps.adminKey, { maintainerPrefixes: MAINTAINER_PREFIXES }));
 
   app.route("/", healthRoutes({ dbKind: deps.database.kind, ping: deps.database.ping, tfBackend: deps.tfBackend, version: deps.version }));
   app.route("/", identityRoutes({ identitySecret: deps.identitySecret }));
@@ -86,6 +91,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", eventRoutes({ hub: deps.hub }));
   app.route("/", adminRoutingRoutes({ routing: deps.routing }));
   app.route("/", ticketRoutes({ routing: deps.routing, adminKey: deps.adminKey }));
+  app.route("/", adminClusterRoutes({ learning: deps.learning }));
   app.route("/", mediaRoutes());
   app.route("/", docsRoutes());
 

@@ -38,15 +38,26 @@ export function setActor(c: { get: (k: "ctx") => AppEnv["Variables"]["ctx"]; set
   c.set("ctx", { ...c.get("ctx"), actor });
 }
 
-/** Requires `Authorization: Bearer <admin key>`; the comparison is constant-time. */
-export function requireAdmin(adminKey: string): MiddlewareHandler<AppEnv> {
+/**
+ * Requires `Authorization: Bearer <admin key>` (compared in constant time). Under `maintainerPrefixes`
+ * (knowledge and clusters) a maintainer's token is accepted too; an agent's never is.
+ */
+export function requireAdmin(adminKey: string, options: { maintainerPrefixes?: readonly string[] } = {}): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const header = c.req.header("authorization") ?? "";
-    const match = /^Bearer\s+(.+)$/i.exec(header);
-    if (!match) return errorResponse(c, "unauthorized", "admin routes need 'Authorization: Bearer <admin key>'");
-    if (!safeEqual(match[1]!.trim(), adminKey)) return errorResponse(c, "unauthorized", "the admin key is not valid");
-    setActor(c, { kind: "admin" });
-    await next();
+    const token = bearerToken(c);
+    if (!token) return errorResponse(c, "unauthorized", "admin routes need 'Authorization: Bearer <admin key>'");
+    if (safeEqual(token, adminKey)) {
+      setActor(c, { kind: "admin" });
+      return next();
+    }
+    if (token.startsWith("kat_") && options.maintainerPrefixes?.some((p) => c.req.path.startsWith(p))) {
+      const account = await authenticateAgent(c.get("ctx"), token);
+      if (account.role === "maintainer") {
+        setActor(c, { kind: "maintainer", agentId: account.id });
+        return next();
+      }
+    }
+    return errorResponse(c, "unauthorized", "the admin key is not valid");
   };
 }
 
@@ -63,6 +74,7 @@ export function requireAgent(options: { allowQueryToken?: boolean } = {}): Middl
     const token = bearerToken(c, options.allowQueryToken);
     if (!token) return errorResponse(c, "unauthorized", "agent routes need 'Authorization: Bearer <agent token>' from POST /v1/agents/login");
     const agent = await authenticateAgent(c.get("ctx"), token);
+    if (agent.role !== "agent") return errorResponse(c, "unauthorized", "this account is not an agent's");
     setActor(c, { kind: "agent", agentId: agent.id });
     await next();
   };

@@ -25,6 +25,8 @@ export interface NluOptions {
 
 export interface NluService {
   pipeline: NluPipeline;
+  /** The intent labels of the model in service. */
+  intents(): readonly string[];
   /** Re-reads products and knowledge terms (regenerating the user dictionary) and the model from disk. */
   reload(): Promise<{ dictionaryWords: number; model: { reloaded: boolean; createdAt: string; error?: string } }>;
   close(): void;
@@ -52,6 +54,7 @@ export async function createNluService(options: NluOptions): Promise<NluService>
   );
   return {
     pipeline,
+    intents: () => intents.model.labels,
     async reload() {
       lexicon = await readLexicon();
       await analyzer.updateLexicon(lexicon, dictPath);

@@ -45,6 +45,7 @@ export interface AgentProfile {
   status: t.AgentStatus;
   region: string | null;
   channels: string[];
+  role: "agent" | "maintainer";
   disabled: boolean;
 }
 
@@ -57,6 +58,7 @@ export const toProfile = (a: AgentRow): AgentProfile => ({
   status: a.status,
   region: a.region,
   channels: a.channels,
+  role: a.role,
   disabled: a.disabled,
 });
 
@@ -68,6 +70,8 @@ export interface NewAgent {
   maxConcurrent?: number;
   region?: string | null;
   channels?: t.Channel[];
+  /** A maintainer reviews clusters and edits knowledge instead of taking conversations. */
+  role?: "agent" | "maintainer";
 }
 
 export async function createAgent(ctx: ServiceContext, input: NewAgent): Promise<AgentProfile> {
@@ -84,6 +88,7 @@ export async function createAgent(ctx: ServiceContext, input: NewAgent): Promise
       maxConcurrent: input.maxConcurrent ?? 5,
       region: input.region ?? null,
       channels: input.channels ?? [],
+      role: input.role ?? "agent",
       createdAt: ctx.clock.now(),
       updatedAt: ctx.clock.now(),
     })

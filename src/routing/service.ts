@@ -315,7 +315,7 @@ export class Routing {
       ctx.db,
       sql`select coalesce(sum(greatest(a.max_concurrent - coalesce(l.n, 0), 0)), 0)::int as free
           from agents a left join (select agent_id, count(*)::int as n from handoffs where status in ('offered', 'active') group by agent_id) l on l.agent_id = a.id
-          where a.status = 'online' and not a.disabled`,
+          where a.status = 'online' and not a.disabled and a.role = 'agent'`,
     );
     if ((room[0]?.free ?? 0) > 0) {
       const waiting = await ctx.db
@@ -403,7 +403,10 @@ export class Routing {
       sql`select avg(extract(epoch from ended_at - accepted_at))::float as avg from
             (select ended_at, accepted_at from handoffs where status = 'closed' and accepted_at is not null and ended_at is not null order by ended_at desc limit 50) recent`,
     );
-    const agents = await db.select({ groups: t.agents.groups, maxConcurrent: t.agents.maxConcurrent }).from(t.agents).where(and(eq(t.agents.status, "online"), eq(t.agents.disabled, false)));
+    const agents = await db
+      .select({ groups: t.agents.groups, maxConcurrent: t.agents.maxConcurrent })
+      .from(t.agents)
+      .where(and(eq(t.agents.status, "online"), eq(t.agents.disabled, false), eq(t.agents.role, "agent")));
     const handle = handled?.avg ?? this.options.defaultHandleSeconds ?? 180;
     return (position, group) => {
       const capacity = agents.filter((a) => !group || a.groups.includes(group)).reduce((n, a) => n + a.maxConcurrent, 0);
@@ -564,7 +567,7 @@ export class Routing {
       sql`select a.id, a.name, a.status, a.groups, a.max_concurrent, a.region, a.channels,
                  (select count(*)::int from handoffs h where h.agent_id = a.id and h.status in ('offered', 'active')) as load,
                  (select max(s.offered_at) from assignments s where s.agent_id = a.id) as last_assigned_at
-          from agents a where not a.disabled and a.status = 'online'`,
+          from agents a where not a.disabled and a.status = 'online' and a.role = 'agent'`,
     );
     return rows.map((r) => ({
       id: r.id,
@@ -611,7 +614,7 @@ export class Routing {
       const [locked] = await (attempt === 0 ? query.for("update") : query.for("update", { skipLocked: true }));
       const [load] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from handoffs where agent_id = ${agentId} and status in ('offered', 'active')`);
       const loadBefore = load?.n ?? 0;
-      if (locked && locked.status === "online" && !locked.disabled && loadBefore < locked.maxConcurrent) {
+      if (locked && locked.status === "online" && !locked.disabled && locked.role === "agent" && loadBefore < locked.maxConcurrent) {
         const offered = await this.setStatus(tx, h, "offered", {
           agentId,
           offeredAt: now,

@@ -17,6 +17,8 @@ import type { Clock } from "../../src/context.js";
 import type { Channel } from "../../src/db/schema.js";
 import { openRouting, type RoutingConfig, type RoutingCore } from "../../src/routing/index.js";
 import type { ServiceMode } from "../../src/shared/service-modes.js";
+import { learningEmbedder, suggestFor } from "../../src/learning/index.js";
+import type { LearningDeps } from "../../src/learning/service.js";
 
 export const TEST_ADMIN_KEY = "test-admin-key-0123456789";
 export const TEST_IDENTITY_SECRET = "test-identity-secret-0123456789";
@@ -72,7 +74,13 @@ export async function buildTestApp(database: Database, language?: LanguageServic
     hub: routing.hub,
     canned: routing.canned,
     agentSessionHours: 12,
+    learning: testLearningDeps(services),
   });
+}
+
+/** The learning loop's dependencies over the test language services (no ticker; tests run jobs themselves). */
+export function testLearningDeps(language: LanguageServices): LearningDeps {
+  return { embed: learningEmbedder(language), suggest: suggestFor(language, testClock()), knowledge: language.knowledge, intents: language.nlu.intents() };
 }
 
 export const adminHeaders = { authorization: `Bearer ${TEST_ADMIN_KEY}` };

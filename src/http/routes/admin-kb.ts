@@ -20,6 +20,8 @@ const conflict = { 409: errorContentFor("The id exists already, or the entry cha
 
 const view = (s: StoredEntry) => serialize({ entry: s.entry, version: s.version, updatedBy: s.updatedBy, updatedAt: s.updatedAt, sourceFile: s.sourceFile });
 const who = (c: Context<AppEnv>) => {
+  const actor = c.get("ctx").actor;
+  if (actor.kind === "maintainer") return `maintainer:${actor.agentId}`;
   const name = c.req.header("x-kefu-user")?.trim();
   return name && /^[\p{L}\p{N}._@ -]{1,40}$/u.test(name) ? `admin:${name}` : "admin";
 };

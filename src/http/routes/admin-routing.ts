@@ -25,7 +25,10 @@ const AgentFields = {
   channels: z.array(z.enum(CHANNELS)).max(CHANNELS.length),
 };
 const NewAgent = z
-  .object({ username: z.string().regex(/^[a-z0-9._-]{2,40}$/, "username: 2-40 of a-z 0-9 . _ -"), ...AgentFields, groups: AgentFields.groups.optional(), maxConcurrent: AgentFields.maxConcurrent.optional(), region: AgentFields.region.optional(), channels: AgentFields.channels.optional() })
+  .object({
+    username: z.string().regex(/^[a-z0-9._-]{2,40}$/, "username: 2-40 of a-z 0-9 . _ -"),
+    role: z.enum(["agent", "maintainer"]).optional().openapi({ description: "maintainer: reviews clusters and edits knowledge, takes no conversations" }),
+    ...AgentFields, groups: AgentFields.groups.optional(), maxConcurrent: AgentFields.maxConcurrent.optional(), region: AgentFields.region.optional(), channels: AgentFields.channels.optional() })
   .strict()
   .openapi("NewAgent");
 const AgentPatch = z

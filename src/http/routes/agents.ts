@@ -32,6 +32,7 @@ export const AgentProfile = z
     status: z.enum(AGENT_STATUSES),
     region: z.string().nullable(),
     channels: z.array(z.string()),
+    role: z.enum(["agent", "maintainer"]),
     disabled: z.boolean(),
   })
   .openapi("Agent");

@@ -148,7 +148,16 @@ const messageRoute = createRoute({
   responses: {
     200: {
       description: "The bot's replies (empty while a human agent has the conversation)",
-      content: { "application/json": { schema: z.object({ replies: z.array(Reply), nlu: Nlu.nullable(), state: State }) } },
+      content: {
+        "application/json": {
+          schema: z.object({
+            messageId: z.number().int().nullable().openapi({ description: "seq of the bot's answer, for POST …/feedback" }),
+            replies: z.array(Reply),
+            nlu: Nlu.nullable(),
+            state: State,
+          }),
+        },
+      },
     },
     ...errorResponses,
     ...notFoundResponse,
