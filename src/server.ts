@@ -65,6 +65,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     knowledgeDir: config.knowledgeDir,
     config: config.routing,
     serviceModes: config.serviceModes,
+    knowledge: language.knowledge,
   }).catch(async (err: unknown) => {
     language.close();
     await database.close();

@@ -28,8 +28,12 @@ export interface KnowledgeBase {
    * entries maintainers tagged 热门. Counted at most every five minutes.
    */
   popular(ctx: ServiceContext): Promise<string[]>;
-  /** Rebuilds the retriever from the database (after an edit). */
+  /** Rebuilds the retriever from the database after an edit here, and tells the other processes. */
   refresh(ctx: ServiceContext): Promise<{ entries: number; ms: number }>;
+  /** Rebuilds the retriever from the database (another process changed it). */
+  reload(ctx: ServiceContext): Promise<{ entries: number; ms: number }>;
+  /** Who to tell after `refresh` (the composition root wires the other processes). */
+  announceChanges(announce: (ctx: ServiceContext) => Promise<void>): void;
   readonly size: number;
   readonly thresholds: KnowledgeThresholds;
 }
@@ -49,7 +53,7 @@ export async function openKnowledgeBase(ctx: ServiceContext, options: KnowledgeO
   for (const p of load.problems) ctx.log.warn({ file: p.file, line: p.line }, `knowledge file problem: ${p.message}`);
   const synced = await syncKnowledgeFiles(ctx, load);
   const kb = new LiveKnowledgeBase(options);
-  const built = await kb.refresh(ctx);
+  const built = await kb.reload(ctx);
   ctx.log.info({ ...synced, live: built.entries, problems: load.problems.length, dense: !!options.encoder, ms: built.ms }, "knowledge base ready");
   return { kb, problems: load.problems };
 }
@@ -92,7 +96,19 @@ class LiveKnowledgeBase implements KnowledgeBase {
     return suggester;
   }
 
+  private announce: ((ctx: ServiceContext) => Promise<void>) | null = null;
+
+  announceChanges(announce: (ctx: ServiceContext) => Promise<void>) {
+    this.announce = announce;
+  }
+
   async refresh(ctx: ServiceContext) {
+    const built = await this.reload(ctx);
+    await this.announce?.(ctx);
+    return built;
+  }
+
+  async reload(ctx: ServiceContext) {
     const started = performance.now();
     this.retriever = this.build(await activeEntries(ctx));
     this.suggester = this.suggesterFor(this.retriever);

@@ -32,6 +32,8 @@ export const REALTIME_TYPES = [
   "ticket_updated",
   /** To an agent: their own status changed (by a timeout or an admin). */
   "status_changed",
+  /** To every process (no conversation, no agent): the knowledge base was edited. */
+  "knowledge_changed",
 ] as const;
 export type RealtimeType = (typeof REALTIME_TYPES)[number];
 
@@ -104,6 +106,7 @@ interface Subscriber {
  */
 export class EventHub {
   private readonly subscribers = new Set<Subscriber>();
+  private readonly broadcastHandlers: ((event: RealtimeEvent) => void)[] = [];
   private stop: (() => Promise<void>) | null = null;
 
   constructor(
@@ -114,6 +117,11 @@ export class EventHub {
 
   async start(): Promise<void> {
     this.stop ??= await this.database.listen((payload) => this.onNotify(payload));
+  }
+
+  /** Calls `handle` with every event addressed to no conversation and no agent (news for every process). */
+  onBroadcast(handle: (event: RealtimeEvent) => void): void {
+    this.broadcastHandlers.push(handle);
   }
 
   /** Ends every open stream (at shutdown, so the server does not wait for them). */
@@ -138,6 +146,10 @@ export class EventHub {
     try {
       event = JSON.parse(payload) as RealtimeEvent & { large?: boolean };
     } catch {
+      return;
+    }
+    if (event.conversationId === null && event.agentId === null) {
+      for (const handle of this.broadcastHandlers) handle(event);
       return;
     }
     const targets = [...this.subscribers].filter((s) => matches(s.filter, event));

@@ -8,7 +8,9 @@ import type { Channel } from "../db/schema.js";
 import type { Logger } from "../shared/logger.js";
 import type { ServiceMode } from "../shared/service-modes.js";
 import { readCannedReplies, readRoutingSetup, type CannedReply } from "./config.js";
-import { EventHub } from "./events.js";
+import { randomBytes } from "node:crypto";
+import type { KnowledgeBase } from "../kb/service.js";
+import { EventHub, publish } from "./events.js";
 import { RULES, type RuleName } from "./rules.js";
 import { Routing } from "./service.js";
 
@@ -37,6 +39,8 @@ export async function openRouting(options: {
   knowledgeDir: string;
   config?: Partial<RoutingConfig>;
   serviceModes?: Partial<Record<Channel, ServiceMode>>;
+  /** Kept in step with the other processes: an edit in one is reloaded in all. */
+  knowledge?: Pick<KnowledgeBase, "announceChanges" | "reload">;
 }): Promise<RoutingCore> {
   const config = { ...DEFAULT_ROUTING_CONFIG, ...options.config };
   const setup = await readRoutingSetup(options.knowledgeDir);
@@ -52,6 +56,15 @@ export async function openRouting(options: {
   const hub = new EventHub(options.database.db, options.database, options.log);
   await hub.start();
   const ctx: ServiceContext = { actor: { kind: "system" }, db: options.database.db, log: options.log, clock: options.clock };
+  const knowledge = options.knowledge;
+  if (knowledge) {
+    const origin = `${process.pid}-${randomBytes(4).toString("hex")}`;
+    knowledge.announceChanges((c) => publish(c.db, options.database.notifyChannel, [{ type: "knowledge_changed", data: { origin } }], c.clock.now()));
+    hub.onBroadcast((e) => {
+      if (e.type !== "knowledge_changed" || e.data.origin === origin) return;
+      void knowledge.reload(ctx).catch((err: unknown) => options.log.warn({ err }, "reloading the knowledge base after another process's edit failed"));
+    });
+  }
   let running = false;
   let failing = false;
   const timer =

@@ -48,8 +48,13 @@ export async function buildTestNlu(database: Database): Promise<NluService> {
 }
 
 /** The routing core over a test database: no ticker (tests call `routing.tick`), a 30 s accept timeout. */
-export async function buildTestRouting(database: Database, config: Partial<RoutingConfig> = {}, serviceModes?: Partial<Record<Channel, ServiceMode>>): Promise<RoutingCore> {
-  return openRouting({ database, log: silent, clock: testClock(), knowledgeDir: "knowledge", config: { tickMs: 0, ...config }, serviceModes });
+export async function buildTestRouting(
+  database: Database,
+  config: Partial<RoutingConfig> = {},
+  serviceModes?: Partial<Record<Channel, ServiceMode>>,
+  knowledge?: LanguageServices["knowledge"],
+): Promise<RoutingCore> {
+  return openRouting({ database, log: silent, clock: testClock(), knowledgeDir: "knowledge", config: { tickMs: 0, ...config }, serviceModes, knowledge });
 }
 
 /**
