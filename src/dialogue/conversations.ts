@@ -61,6 +61,8 @@ export interface TurnTrace {
 }
 
 export interface TurnResult {
+  /** The seq of the bot's answer (for feedback on a knowledge answer), or null when nothing was written. */
+  messageId: number | null;
   replies: Reply[];
   nlu: ParseResult | null;
   state: PublicState;
@@ -201,8 +203,8 @@ async function answerPending(ctx: ServiceContext, deps: ConversationDeps, conver
         if (!message || message.seq !== working) return !!message;
         const state = row.state as unknown as DialogueState;
         const replies = [text("抱歉，系统刚才开了个小差，没能处理您的消息。请再发一次，或者转人工客服。")];
-        await writeAnswer(tx, ctx, row, message.seq, replies, state, [], null);
-        answers.set(message.seq, { replies, nlu: null, state: publicState(state) });
+        const next = await writeAnswer(tx, ctx, row, message.seq, replies, state, [], null);
+        answers.set(message.seq, { messageId: next.lastSeq, replies, nlu: null, state: publicState(state) });
         return more;
       });
     }
@@ -263,7 +265,7 @@ async function answerOne(
       candidates: [...e.candidates.map((c) => ({ kind: "knowledge", ...c })), ...(nlu?.ranking.slice(0, 3).map((r) => ({ kind: "intent", id: r.name, score: r.confidence })) ?? [])],
     });
   }
-  return { result: { replies: outcome.replies, nlu, state: publicState(outcome.state) }, next };
+  return { result: { messageId: next.lastSeq > row.lastSeq ? next.lastSeq : null, replies: outcome.replies, nlu, state: publicState(outcome.state) }, next };
 }
 
 const shopperActor = (state: DialogueState): Actor => ({ kind: "shopper", customerId: state.customerId });
@@ -379,7 +381,7 @@ async function readAnswer(ctx: ServiceContext, conversationId: string, seq: numb
     .where(and(eq(t.messages.conversationId, conversationId), eq(t.messages.replyTo, seq)));
   const [row] = await ctx.db.select({ state: t.conversations.state }).from(t.conversations).where(eq(t.conversations.id, conversationId));
   const body = (answer?.body ?? {}) as { replies?: Reply[]; nlu?: ParseResult | null };
-  return { replies: body.replies ?? [], nlu: body.nlu ?? null, state: publicState(row!.state as unknown as DialogueState) };
+  return { messageId: answer?.seq ?? null, replies: body.replies ?? [], nlu: body.nlu ?? null, state: publicState(row!.state as unknown as DialogueState) };
 }
 
 /**
