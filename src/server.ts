@@ -98,6 +98,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     canned: core.canned,
     agentSessionHours: config.routing.sessionHours,
     learning: learning.deps,
+    limits: config.limits,
   });
 
   const server = await new Promise<Server>((resolve, reject) => {

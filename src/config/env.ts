@@ -74,6 +74,9 @@ const EnvSchema = z
     KEFU_ROUTING_TICK_MS: z.coerce.number().int().min(0).default(1_000),
     KEFU_CLUSTER_EVERY_MIN: z.coerce.number().int().min(0).default(60),
     KEFU_LEARNING_TICK_MS: z.coerce.number().int().min(0).default(5_000),
+    KEFU_RATE_LIMIT_CLIENT: z.coerce.number().int().min(0).default(600),
+    KEFU_RATE_LIMIT_CONVERSATION: z.coerce.number().int().min(0).default(30),
+    KEFU_TRUST_PROXY: boolish.default(false),
   })
   .superRefine((env, ctx) => {
     if (env.KEFU_KB_SUGGEST > env.KEFU_KB_ANSWER) {
@@ -130,6 +133,8 @@ export interface Config {
     /** How often each process looks for expired offers, silent agents, queue moves and due tickets; 0 off. */
     tickMs: number;
   };
+  /** Per minute: requests per client address on /v1, messages per conversation (0 off); trust X-Forwarded-For. */
+  limits: { perClientPerMinute: number; perConversationPerMinute: number; trustProxy: boolean };
   learning: {
     /** Queue a clustering run this often (minutes); 0: only on request. */
     clusterEveryMinutes: number;
@@ -188,5 +193,6 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       tickMs: env.KEFU_ROUTING_TICK_MS,
     },
     learning: { clusterEveryMinutes: env.KEFU_CLUSTER_EVERY_MIN, tickMs: env.KEFU_LEARNING_TICK_MS },
+    limits: { perClientPerMinute: env.KEFU_RATE_LIMIT_CLIENT, perConversationPerMinute: env.KEFU_RATE_LIMIT_CONVERSATION, trustProxy: env.KEFU_TRUST_PROXY },
   };
 }

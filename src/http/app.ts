@@ -13,6 +13,7 @@ import type { Logger } from "../shared/logger.js";
 import type { AppEnv } from "./env.js";
 import { describeZodError, errorResponse, handleError } from "./errors.js";
 import { requestContext, requireAdmin } from "./middleware.js";
+import { clientAddress, rateLimit, TokenBuckets } from "./rate-limit.js";
 import { knowledgeRoutes } from "./routes/kb.js";
 import { adminKnowledgeRoutes } from "./routes/admin-kb.js";
 import { adminShopRoutes } from "./routes/admin-shop.js";
@@ -50,6 +51,8 @@ export interface AppDeps {
   canned: readonly CannedReply[];
   agentSessionHours: number;
   learning: LearningDeps;
+  /** Requests per minute per client address on /v1, and messages per minute per conversation; 0 turns one off. */
+  limits?: { perClientPerMinute: number; perConversationPerMinute: number; trustProxy: boolean };
 }
 
 export function createApp(deps: AppDeps) {
@@ -70,6 +73,14 @@ export function createApp(deps: AppDeps) {
       onError: (c) => errorResponse(c, "payload_too_large", `request body is larger than ${MAX_BODY_BYTES} bytes`),
     }),
   );
+  const limits = deps.limits;
+  if (limits?.perClientPerMinute) {
+    app.use("/v1/*", rateLimit(new TokenBuckets(limits.perClientPerMinute, 60_000), (c) => clientAddress(c, limits.trustProxy), "requests from this address"));
+  }
+  if (limits?.perConversationPerMinute) {
+    const buckets = new TokenBuckets(limits.perConversationPerMinute, 60_000);
+    app.use("/v1/conversations/*", rateLimit(buckets, (c) => (c.req.method === "POST" ? (/^\/v1\/conversations\/([^/]+)\/messages$/.exec(c.req.path)?.[1] ?? null) : null), "messages in this conversation"));
+  }
   app.use("/v1/admin/*", requireAdmin(deps.adminKey, { maintainerPrefixes: MAINTAINER_PREFIXES }));
 
   app.route("/", healthRoutes({ dbKind: deps.database.kind, ping: deps.database.ping, tfBackend: deps.tfBackend, version: deps.version }));

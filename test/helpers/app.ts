@@ -5,7 +5,7 @@ import { afterAll, beforeAll } from "vitest";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DialogueEngine } from "../../src/dialogue/engine.js";
-import { createApp } from "../../src/http/app.js";
+import { createApp, type AppDeps } from "../../src/http/app.js";
 import { buildLanguageServices, type LanguageServices } from "../../src/services.js";
 import type { Database } from "../../src/db/client.js";
 import type { NluService } from "../../src/nlp/service.js";
@@ -61,7 +61,14 @@ export async function buildTestRouting(
  * The app over a database. `language` may be shared between apps over databases with the same
  * catalogue; `dialogue` replaces the engine (to test failures); `core` the routing core.
  */
-export async function buildTestApp(database: Database, language?: LanguageServices, dialogue?: DialogueEngine, core?: RoutingCore, clock: Clock = testClock()) {
+export async function buildTestApp(
+  database: Database,
+  language?: LanguageServices,
+  dialogue?: DialogueEngine,
+  core?: RoutingCore,
+  clock: Clock = testClock(),
+  extra: Pick<AppDeps, "limits"> = {},
+) {
   const services = language ?? (await buildTestLanguage(database));
   const routing = core ?? (await buildTestRouting(database));
   return createApp({
@@ -80,6 +87,7 @@ export async function buildTestApp(database: Database, language?: LanguageServic
     canned: routing.canned,
     agentSessionHours: 12,
     learning: testLearningDeps(services),
+    ...extra,
   });
 }
 
