@@ -14,6 +14,7 @@ import { buildLanguageServices } from "./services.js";
 import { initTensorFlow } from "./ml/tf.js";
 import { openRouting } from "./routing/index.js";
 import { openLearning } from "./learning/index.js";
+import { buildWebAssets } from "./web/build.js";
 import type { Logger } from "./shared/logger.js";
 import { isShopEmpty, seedDemoShop } from "./shop/demo/seed.js";
 
@@ -30,6 +31,8 @@ export interface RunningServer {
 
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
   const started = performance.now();
+  // A broken bundle fails before the database opens.
+  const webAssets = await buildWebAssets();
   const database = await openDatabase(config.database);
   try {
     await database.migrate();
@@ -99,6 +102,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     agentSessionHours: config.routing.sessionHours,
     learning: learning.deps,
     limits: config.limits,
+    web: { assets: webAssets, demoEnabled: config.env !== "production" },
   });
 
   const server = await new Promise<Server>((resolve, reject) => {

@@ -28,6 +28,8 @@ import { adminRoutingRoutes } from "./routes/admin-routing.js";
 import { eventRoutes } from "./routes/events.js";
 import { ticketRoutes } from "./routes/tickets.js";
 import { adminClusterRoutes } from "./routes/admin-clusters.js";
+import type { WebAssets } from "../web/build.js";
+import { webRoutes } from "./routes/web.js";
 import type { LearningDeps } from "../learning/service.js";
 
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -51,6 +53,8 @@ export interface AppDeps {
   canned: readonly CannedReply[];
   agentSessionHours: number;
   learning: LearningDeps;
+  /** The front ends, bundled once at start-up (buildWebAssets); the demo shop only outside production. */
+  web?: { assets: WebAssets; demoEnabled: boolean };
   /** Requests per minute per client address on /v1, and messages per minute per conversation; 0 turns one off. */
   limits?: { perClientPerMinute: number; perConversationPerMinute: number; trustProxy: boolean };
 }
@@ -105,6 +109,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", adminClusterRoutes({ learning: deps.learning }));
   app.route("/", mediaRoutes());
   app.route("/", docsRoutes());
+  if (deps.web) app.route("/", webRoutes({ assets: deps.web.assets, demo: { enabled: deps.web.demoEnabled, identitySecret: deps.identitySecret } }));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "adminKey", {
     type: "http",

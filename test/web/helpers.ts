@@ -1,0 +1,77 @@
+/**
+ * The browser tests' world: the whole app (NLU, dialogue, routing) over a fresh seeded PGlite with
+ * the web routes mounted, listening on a free port; Chromium from Debian; screenshots per step.
+ */
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { join } from "node:path";
+import { serve } from "@hono/node-server";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { buildWebAssets } from "../../src/web/build.js";
+import { seedDemoShop } from "../../src/shop/demo/seed.js";
+import { adminHeaders, buildTestApp, buildTestLanguage, buildTestRouting, TEST_IDENTITY_SECRET } from "../helpers/app.js";
+import { testDrivers } from "../helpers/db.js";
+import { ManualClock } from "../helpers/routing.js";
+
+export const CHROMIUM = "/usr/bin/chromium";
+export const hasChromium = existsSync(CHROMIUM);
+export const ARTIFACTS = join("test-artifacts", "web");
+
+export interface WebServer {
+  url: string;
+  /** Ends every live event stream, as a dropped connection or a server restart would. */
+  dropStreams(): void;
+  close(): Promise<void>;
+}
+
+/** The full app with the web routes, served on 127.0.0.1 at a free port. */
+export async function startWebServer(options: { demo?: boolean } = {}): Promise<WebServer> {
+  const pglite = testDrivers.find((d) => d.name === "pglite")!;
+  const database = await pglite.open();
+  await seedDemoShop(database.db);
+  const [language, core, assets] = await Promise.all([buildTestLanguage(database), buildTestRouting(database), buildWebAssets()]);
+  const app = await buildTestApp(database, language, undefined, core, new ManualClock(), { web: { assets, demoEnabled: options.demo ?? true } });
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s as Server));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    dropStreams: () => core.hub.endStreams(),
+    async close() {
+      core.hub.endStreams();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await core.close();
+      language.close();
+      await database.close();
+    },
+  };
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"],
+  });
+}
+
+/** Saves a screenshot of this step as test-artifacts/web/<name>.png. */
+export async function shot(page: Page, name: string): Promise<void> {
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+}
+
+/** Creates an agent through the admin API (offline until they set a status). */
+export async function createAgent(url: string, agent: { username: string; name: string; password: string; groups: string[] }): Promise<{ id: string }> {
+  const res = await fetch(`${url}/v1/admin/agents`, {
+    method: "POST",
+    headers: { ...adminHeaders, "content-type": "application/json" },
+    body: JSON.stringify({ ...agent, maxConcurrent: 5 }),
+  });
+  if (res.status !== 201) throw new Error(`creating an agent: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { id: string };
+}
