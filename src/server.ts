@@ -102,6 +102,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     agentSessionHours: config.routing.sessionHours,
     learning: learning.deps,
     limits: config.limits,
+    corsOrigins: config.corsOrigins,
     web: { assets: webAssets, demoEnabled: config.env !== "production" },
   });
 

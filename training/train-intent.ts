@@ -1,11 +1,15 @@
 /**
- * npm run train [-- --quick] [--out DIR]
+ * npm run train [-- --quick] [--out DIR] [--cv-only]
  *
  * Trains the intent classifier on training/intents/*.tsv and writes models/intent/
  * (manifest.json, vocab.json, weights.bin). Before the final model it cross-validates the same
- * recipe (5 folds) so the manifest records honest metrics; --quick skips that.
+ * recipe (5 folds) so the manifest records honest metrics, and writes the cross-validated report
+ * (per-intent precision/recall/F1, largest confusions) to evaluation.json for the maintainers'
+ * console; --quick skips that, --cv-only writes evaluation.json alone and leaves the model as it is.
  * A running server picks the new model up by itself (it watches manifest.json).
  */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { initTensorFlow } from "../src/ml/tf.js";
 import { TextAnalyzer } from "../src/nlp/analyzer.js";
@@ -23,6 +27,7 @@ const { values } = parseArgs({
     out: { type: "string", default: "models/intent" },
     data: { type: "string", default: "training/intents" },
     folds: { type: "string", default: "5" },
+    "cv-only": { type: "boolean", default: false },
   },
 });
 
@@ -50,9 +55,14 @@ if (!values.quick) {
     features: DEFAULT_FEATURES,
     onProgress: (f) => progressBar(`cross-validation fold ${f + 1}/${k}`),
   });
-  const report = classificationReport(gold, predicted);
+  const report = classificationReport(gold, predicted, 15);
   metrics = { cvFolds: k, cvAccuracy: report.accuracy, cvMacroF1: report.macroF1 };
   console.log(`${k}-fold cross-validation: accuracy ${(report.accuracy * 100).toFixed(1)}%, macro-F1 ${(report.macroF1 * 100).toFixed(1)}%`);
+  await mkdir(values.out, { recursive: true });
+  const evaluation = { createdAt: new Date().toISOString(), trainingDataHash: hashData(data), folds: k, examples: data.length, ...report };
+  await writeFile(join(values.out, "evaluation.json"), `${JSON.stringify(evaluation, null, 1)}\n`);
+  console.log(`wrote ${join(values.out, "evaluation.json")}`);
+  if (values["cv-only"]) process.exit(0);
 }
 
 const model = await trainIntentModel(examples, DEFAULT_FEATURES, {}, { trainingDataHash: hashData(data), onProgress: progressBar("final model") });

@@ -77,6 +77,9 @@ const EnvSchema = z
     KEFU_RATE_LIMIT_CLIENT: z.coerce.number().int().min(0).default(600),
     KEFU_RATE_LIMIT_CONVERSATION: z.coerce.number().int().min(0).default(30),
     KEFU_TRUST_PROXY: boolish.default(false),
+    KEFU_CORS_ORIGINS: list
+      .default(["*"])
+      .pipe(z.array(z.string().regex(/^(\*|https?:\/\/[^/\s]+)$/, "each origin must be * or like https://shop.example.com"))),
   })
   .superRefine((env, ctx) => {
     if (env.KEFU_KB_SUGGEST > env.KEFU_KB_ANSWER) {
@@ -133,6 +136,8 @@ export interface Config {
     /** How often each process looks for expired offers, silent agents, queue moves and due tickets; 0 off. */
     tickMs: number;
   };
+  /** Origins whose pages may call the shopper routes (the widget on the shop's site). */
+  corsOrigins: string[];
   /** Per minute: requests per client address on /v1, messages per conversation (0 off); trust X-Forwarded-For. */
   limits: { perClientPerMinute: number; perConversationPerMinute: number; trustProxy: boolean };
   learning: {
@@ -193,6 +198,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       tickMs: env.KEFU_ROUTING_TICK_MS,
     },
     learning: { clusterEveryMinutes: env.KEFU_CLUSTER_EVERY_MIN, tickMs: env.KEFU_LEARNING_TICK_MS },
+    corsOrigins: env.KEFU_CORS_ORIGINS,
     limits: { perClientPerMinute: env.KEFU_RATE_LIMIT_CLIENT, perConversationPerMinute: env.KEFU_RATE_LIMIT_CONVERSATION, trustProxy: env.KEFU_TRUST_PROXY },
   };
 }

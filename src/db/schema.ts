@@ -267,9 +267,14 @@ export const messages = pgTable(
     body: jsonb("body").$type<Record<string, unknown>>().notNull(),
     /** For a bot message: the seq of the user message it answers. */
     replyTo: integer("reply_to"),
+    /** The client's id for a shopper message: the same id sent again is the same message (a resend). */
+    clientId: text("client_id"),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("messages_conversation_seq_idx").on(t.conversationId, t.seq)],
+  (t) => [
+    uniqueIndex("messages_conversation_seq_idx").on(t.conversationId, t.seq),
+    uniqueIndex("messages_client_id_idx").on(t.conversationId, t.clientId).where(sql`client_id is not null`),
+  ],
 );
 
 /** What happened in a conversation (IntentDetected, SlotSet, FormCompleted, HandoffRequested ...), in order. */

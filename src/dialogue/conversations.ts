@@ -63,6 +63,8 @@ export interface TurnTrace {
 export interface TurnResult {
   /** The seq of the bot's answer (for feedback on a knowledge answer), or null when nothing was written. */
   messageId: number | null;
+  /** The knowledge entry that answered, when one did (the widget then asks whether it helped). */
+  knowledge?: { entryId: string } | null;
   replies: Reply[];
   nlu: ParseResult | null;
   state: PublicState;
@@ -113,7 +115,10 @@ export async function startConversation(ctx: ServiceContext, deps: ConversationD
   return { id, replies, state: publicState(state), customer };
 }
 
-export type MessageInput = { text: string; payload?: undefined } | { payload: string; text?: undefined };
+export type MessageInput = ({ text: string; payload?: undefined } | { payload: string; text?: undefined }) & {
+  /** The client's id for this message: sending it again (a resend after a lost answer) does not add it twice. */
+  clientMessageId?: string;
+};
 
 /** Per-process queue per conversation: saves lock waits; the row lock keeps order across processes. */
 const queues = new Map<string, Promise<unknown>>();
@@ -148,18 +153,37 @@ const lockConversation = async (tx: Tx, id: string) => (await lockRow(tx, id))!;
  */
 async function accept(ctx: ServiceContext, conversationId: string, input: MessageInput): Promise<number> {
   const body = input.payload !== undefined ? { payload: input.payload } : { text: input.text };
+  const clientId = input.clientMessageId ?? null;
+  const sent = async () => {
+    if (clientId === null) return null;
+    const [row] = await ctx.db
+      .select({ seq: t.messages.seq })
+      .from(t.messages)
+      .where(and(eq(t.messages.conversationId, conversationId), eq(t.messages.clientId, clientId)));
+    return row?.seq ?? null;
+  };
+  const already = await sent();
+  if (already !== null) return already;
   const now = ctx.clock.now();
-  const [accepted] = await queryRows<{ seq: number }>(
-    ctx.db,
-    sql`with bumped as (
-          update conversations set last_seq = last_seq + 1, updated_at = ${now}
-          where id = ${conversationId} and mode <> 'closed'
-          returning last_seq
-        )
-        insert into messages (conversation_id, seq, role, body, created_at)
-        select ${conversationId}, last_seq, 'user', ${JSON.stringify(body)}::jsonb, ${now} from bumped
-        returning seq`,
-  );
+  let accepted: { seq: number } | undefined;
+  try {
+    [accepted] = await queryRows<{ seq: number }>(
+      ctx.db,
+      sql`with bumped as (
+            update conversations set last_seq = last_seq + 1, updated_at = ${now}
+            where id = ${conversationId} and mode <> 'closed'
+            returning last_seq
+          )
+          insert into messages (conversation_id, seq, role, body, client_id, created_at)
+          select ${conversationId}, last_seq, 'user', ${JSON.stringify(body)}::jsonb, ${clientId}, ${now} from bumped
+          returning seq`,
+    );
+  } catch (err) {
+    // The same client id sent twice at once: the other request stored it (this statement changed nothing).
+    const raced = await sent();
+    if (raced !== null) return raced;
+    throw err;
+  }
   if (accepted) return accepted.seq;
   const [exists] = await ctx.db.select({ id: t.conversations.id }).from(t.conversations).where(eq(t.conversations.id, conversationId));
   throw exists ? new ConflictError(`conversation ${conversationId} is closed`) : new NotFoundError(`conversation ${conversationId} does not exist`);
@@ -265,7 +289,10 @@ async function answerOne(
       candidates: [...e.candidates.map((c) => ({ kind: "knowledge", ...c })), ...(nlu?.ranking.slice(0, 3).map((r) => ({ kind: "intent", id: r.name, score: r.confidence })) ?? [])],
     });
   }
-  return { result: { messageId: next.lastSeq > row.lastSeq ? next.lastSeq : null, replies: outcome.replies, nlu, state: publicState(outcome.state) }, next };
+  return {
+    result: { messageId: next.lastSeq > row.lastSeq ? next.lastSeq : null, knowledge: trace.knowledge ? { entryId: trace.knowledge.entryId } : null, replies: outcome.replies, nlu, state: publicState(outcome.state) },
+    next,
+  };
 }
 
 const shopperActor = (state: DialogueState): Actor => ({ kind: "shopper", customerId: state.customerId });
@@ -380,8 +407,14 @@ async function readAnswer(ctx: ServiceContext, conversationId: string, seq: numb
     .from(t.messages)
     .where(and(eq(t.messages.conversationId, conversationId), eq(t.messages.replyTo, seq)));
   const [row] = await ctx.db.select({ state: t.conversations.state }).from(t.conversations).where(eq(t.conversations.id, conversationId));
-  const body = (answer?.body ?? {}) as { replies?: Reply[]; nlu?: ParseResult | null };
-  return { messageId: answer?.seq ?? null, replies: body.replies ?? [], nlu: body.nlu ?? null, state: publicState(row!.state as unknown as DialogueState) };
+  const body = (answer?.body ?? {}) as { replies?: Reply[]; nlu?: ParseResult | null; trace?: TurnTrace };
+  return {
+    messageId: answer?.seq ?? null,
+    knowledge: body.trace?.knowledge ? { entryId: body.trace.knowledge.entryId } : null,
+    replies: body.replies ?? [],
+    nlu: body.nlu ?? null,
+    state: publicState(row!.state as unknown as DialogueState),
+  };
 }
 
 /**

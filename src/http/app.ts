@@ -1,6 +1,7 @@
 /** The Hono app: middleware, one sub-app per resource, the OpenAPI document and error rendering. */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
 import type { Clock } from "../context.js";
 import type { Database } from "../db/client.js";
 import type { DialogueEngine } from "../dialogue/engine.js";
@@ -33,8 +34,11 @@ import { webRoutes } from "./routes/web.js";
 import type { LearningDeps } from "../learning/service.js";
 
 export const MAX_BODY_BYTES = 16 * 1024;
-/** Admin routes a maintainer's token opens too: the knowledge base and the clusters to review. */
-const MAINTAINER_PREFIXES = ["/v1/admin/kb/", "/v1/admin/clusters", "/v1/admin/retrains"];
+/**
+ * Admin routes a maintainer's token opens too: the knowledge base, the clusters to review, the
+ * model's evaluation and the service numbers (the console's dashboard); never customers or agents.
+ */
+const MAINTAINER_PREFIXES = ["/v1/admin/kb/", "/v1/admin/clusters", "/v1/admin/retrains", "/v1/admin/nlu/evaluation", "/v1/admin/stats"];
 
 export interface AppDeps {
   database: Pick<Database, "kind" | "db" | "ping">;
@@ -55,6 +59,8 @@ export interface AppDeps {
   learning: LearningDeps;
   /** The front ends, bundled once at start-up (buildWebAssets); the demo shop only outside production. */
   web?: { assets: WebAssets; demoEnabled: boolean };
+  /** Origins of shop pages that may call the shopper routes from a browser ("*" for any); none: same origin only. */
+  corsOrigins?: readonly string[];
   /** Requests per minute per client address on /v1, and messages per minute per conversation; 0 turns one off. */
   limits?: { perClientPerMinute: number; perConversationPerMinute: number; trustProxy: boolean };
 }
@@ -77,6 +83,13 @@ export function createApp(deps: AppDeps) {
       onError: (c) => errorResponse(c, "payload_too_large", `request body is larger than ${MAX_BODY_BYTES} bytes`),
     }),
   );
+  if (deps.corsOrigins?.length) {
+    // The widget runs on the shop's pages: the shopper's routes answer other origins. No cookies are
+    // involved (the conversation id and the signed customer token are the keys), so no credentials.
+    const origins = deps.corsOrigins;
+    const shopper = cors({ origin: origins.includes("*") ? "*" : [...origins], allowMethods: ["GET", "POST"], allowHeaders: ["content-type", "last-event-id"], maxAge: 600 });
+    for (const path of ["/v1/conversations", "/v1/conversations/*", "/v1/kb/*", "/v1/identity/*"]) app.use(path, shopper);
+  }
   const limits = deps.limits;
   if (limits?.perClientPerMinute) {
     app.use("/v1/*", rateLimit(new TokenBuckets(limits.perClientPerMinute, 60_000), (c) => clientAddress(c, limits.trustProxy), "requests from this address"));

@@ -2,6 +2,7 @@
  * The NLU as the rest of the service sees it: built once at start-up from the shop's catalogue,
  * the knowledge terms and the trained model; rebuilt when the catalogue or the model changes.
  */
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Db } from "../db/client.js";
 import type { Logger } from "../shared/logger.js";
@@ -27,6 +28,11 @@ export interface NluService {
   pipeline: NluPipeline;
   /** The intent labels of the model in service. */
   intents(): readonly string[];
+  /**
+   * The serving intent model: its date and cross-validated figures, and the per-intent report with
+   * the largest confusions from its training run (evaluation.json), or null when that file is missing.
+   */
+  evaluation(): Promise<{ model: { createdAt: string; metrics: Record<string, number> }; report: Record<string, unknown> | null }>;
   /** Re-reads products and knowledge terms (regenerating the user dictionary) and the model from disk. */
   reload(): Promise<{ dictionaryWords: number; model: { reloaded: boolean; createdAt: string; error?: string } }>;
   close(): void;
@@ -55,6 +61,11 @@ export async function createNluService(options: NluOptions): Promise<NluService>
   return {
     pipeline,
     intents: () => intents.model.labels,
+    async evaluation() {
+      const manifest = intents.model.manifest as { createdAt: string; metrics?: Record<string, number> };
+      const text = await readFile(join(options.modelsDir, "intent", "evaluation.json"), "utf8").catch(() => null);
+      return { model: { createdAt: manifest.createdAt, metrics: manifest.metrics ?? {} }, report: text ? (JSON.parse(text) as Record<string, unknown>) : null };
+    },
     async reload() {
       lexicon = await readLexicon();
       await analyzer.updateLexicon(lexicon, dictPath);

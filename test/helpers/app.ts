@@ -67,7 +67,7 @@ export async function buildTestApp(
   dialogue?: DialogueEngine,
   core?: RoutingCore,
   clock: Clock = testClock(),
-  extra: Pick<AppDeps, "limits" | "web"> = {},
+  extra: Pick<AppDeps, "limits" | "web" | "corsOrigins"> = {},
 ) {
   const services = language ?? (await buildTestLanguage(database));
   const routing = core ?? (await buildTestRouting(database));

@@ -63,3 +63,30 @@ describe.each(testDrivers.slice(0, 1))("limits through the app on $name", (drive
     expect((await plain.request("/v1/kb/suggest?q=退货", from("5.5.5.5"))).status).toBe(429);
   });
 });
+
+describe.each(testDrivers.slice(0, 1))("CORS for the widget on the shop's pages on $name", (driver) => {
+  let database: Database;
+  let language: LanguageServices;
+  beforeAll(async () => {
+    database = await driver.open();
+    await seedDemoShop(database.db);
+    language = await buildTestLanguage(database);
+  });
+  afterAll(async () => {
+    language?.close();
+    await database?.close();
+  });
+
+  it("answers the configured shop origin on the shopper's routes, and nobody else's on the admin routes", async () => {
+    const app = await buildTestApp(database, language, undefined, undefined, undefined, { corsOrigins: ["https://shop.example.com"] });
+    const pre = await app.request("/v1/conversations", { method: "OPTIONS", headers: { origin: "https://shop.example.com", "access-control-request-method": "POST", "access-control-request-headers": "content-type" } });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get("access-control-allow-origin")).toBe("https://shop.example.com");
+    const started = await app.request("/v1/conversations", { method: "POST", headers: { origin: "https://shop.example.com", "content-type": "application/json" }, body: "{}" });
+    expect(started.headers.get("access-control-allow-origin")).toBe("https://shop.example.com");
+    const other = await app.request("/v1/kb/suggest?q=退货", { headers: { origin: "https://evil.example.com" } });
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+    const admin = await app.request("/v1/admin/customers", { headers: { origin: "https://shop.example.com" } });
+    expect(admin.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});

@@ -13,7 +13,7 @@ const ROLES: Role[] = ["anonymous", "agent", "maintainer", "admin"];
 
 /** Who may use a route, by its path; the first matching row decides. */
 const ACCESS: [RegExp, Role[]][] = [
-  [/^\/v1\/admin\/(kb|clusters|retrains)/, ["maintainer", "admin"]],
+  [/^\/v1\/admin\/(kb|clusters|retrains|nlu\/evaluation|stats)/, ["maintainer", "admin"]],
   [/^\/v1\/admin\//, ["admin"]],
   [/^\/v1\/agents\/login$/, ROLES],
   [/^\/v1\/agents\//, ["agent"]],

@@ -67,6 +67,12 @@ const Nlu = z
   })
   .openapi("TurnNlu");
 
+const ClientMessageId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, "clientMessageId: 8-64 of A-Z a-z 0-9 _ -")
+  .optional()
+  .openapi({ description: "your id for this message: sending it again (after a lost answer) returns the same answer instead of a second message" });
+
 const MessageRequest = z
   .union([
     z
@@ -75,9 +81,10 @@ const MessageRequest = z
           .string()
           .max(MAX_TEXT, `text must be at most ${MAX_TEXT} characters`)
           .refine((t) => t.trim().length > 0, "text must not be empty"),
+        clientMessageId: ClientMessageId,
       })
       .strict(),
-    z.object({ payload: z.string().min(2).max(600).openapi({ example: '/select{"order":"2026111877967622"}' }) }).strict(),
+    z.object({ payload: z.string().min(2).max(600).openapi({ example: '/select{"order":"2026111877967622"}' }), clientMessageId: ClientMessageId }).strict(),
   ])
   .openapi("ConversationMessage", { description: "Either the shopper's text or the payload of a clicked button or card" });
 
@@ -91,6 +98,7 @@ const Trace = z.object({
   slots: z.record(z.string(), z.union([z.string(), z.number()])),
   action: z.string().nullable().openapi({ description: "the scenario whose action ran this turn" }),
   events: z.array(z.string()),
+  knowledge: z.object({ entryId: z.string(), score: z.number() }).optional().openapi({ description: "the knowledge entry that answered" }),
 });
 
 const Transcript = z
@@ -152,6 +160,7 @@ const messageRoute = createRoute({
         "application/json": {
           schema: z.object({
             messageId: z.number().int().nullable().openapi({ description: "seq of the bot's answer, for POST …/feedback" }),
+            knowledge: z.object({ entryId: z.string() }).nullable().optional().openapi({ description: "the knowledge entry that answered, if one did" }),
             replies: z.array(Reply),
             nlu: Nlu.nullable(),
             state: State,

@@ -85,8 +85,39 @@ const reloadRoute = createRoute({
   },
 });
 
+const evaluationRoute = createRoute({
+  method: "get",
+  path: "/v1/admin/nlu/evaluation",
+  tags: ["admin"],
+  summary: "The serving intent model's cross-validated figures: accuracy, macro-F1, per-intent precision/recall/F1, largest confusions",
+  security: [{ adminKey: [] }, { agentToken: [] }],
+  responses: {
+    200: {
+      description: "The evaluation (report is null when the model was trained without one)",
+      content: {
+        "application/json": {
+          schema: z.object({
+            model: z.object({ createdAt: z.string(), metrics: z.record(z.string(), z.number()) }),
+            report: z
+              .object({
+                accuracy: z.number(),
+                macroF1: z.number(),
+                perLabel: z.record(z.string(), z.object({ precision: z.number(), recall: z.number(), f1: z.number(), support: z.number().int() })),
+                confusions: z.array(z.object({ gold: z.string(), predicted: z.string(), count: z.number().int() })),
+              })
+              .passthrough()
+              .nullable(),
+          }),
+        },
+      },
+    },
+    ...adminErrorResponses,
+  },
+});
+
 export function nluRoutes(deps: { nlu: NluService }) {
   return createRouter()
+    .openapi(evaluationRoute, async (c) => c.json((await deps.nlu.evaluation()) as never, 200))
     .openapi(parseRoute, (c) => c.json(deps.nlu.pipeline.parse(c.req.valid("json").text, c.get("ctx").clock.now()), 200))
     .openapi(reloadRoute, async (c) => c.json(await deps.nlu.reload(), 200));
 }
