@@ -115,7 +115,7 @@ function leastLoaded(agents: readonly AgentSnapshot[]): AgentSnapshot | undefine
     (a, b) =>
       a.load / a.maxConcurrent - b.load / b.maxConcurrent ||
       (a.lastAssignedAt?.getTime() ?? 0) - (b.lastAssignedAt?.getTime() ?? 0) ||
-      a.id.localeCompare(b.id),
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   )[0];
 }
 

@@ -15,7 +15,7 @@ import { getProduct } from "../shop/products.js";
 import { ConflictError, NotFoundError, ValidationError } from "../shared/errors.js";
 import type { CannedReply } from "./config.js";
 import type { Routing } from "./service.js";
-import { openTicketsOf } from "./tickets.js";
+import { openTicketsOf, TICKET_STATUS_ZH, TICKET_TYPE_ZH } from "./tickets.js";
 
 /** Everything the agent needs on one screen, without asking the shopper again. */
 export async function conversationForAgent(ctx: ServiceContext, routing: Routing, agentId: string, conversationId: string) {
@@ -43,7 +43,7 @@ export async function conversationForAgent(ctx: ServiceContext, routing: Routing
     assignments: assignments.map((a) => ({ agentId: a.agentId, rule: a.rule, why: a.why, offeredAt: a.offeredAt, acceptedAt: a.acceptedAt, endedAt: a.endedAt, outcome: a.outcome })),
     customer: customer ? { id: customer.id, name: customer.name, vipLevel: customer.vipLevel, region: customer.region, city: customer.city } : null,
     orders,
-    tickets: tickets.map((k) => ({ id: k.id, type: k.type, status: k.status, subject: k.subject, dueAt: k.dueAt })),
+    tickets: tickets.map((k) => ({ id: k.id, type: k.type, typeText: TICKET_TYPE_ZH[k.type], status: k.status, statusText: TICKET_STATUS_ZH[k.status], subject: k.subject, dueAt: k.dueAt })),
   };
 }
 
@@ -110,4 +110,19 @@ export async function rateConversation(ctx: ServiceContext, conversationId: stri
   const values = { conversationId, agentId: served?.agentId ?? null, score: input.score, comment: input.comment ?? null, createdAt: ctx.clock.now() };
   await ctx.db.insert(t.ratings).values(values).onConflictDoUpdate({ target: t.ratings.conversationId, set: { score: values.score, comment: values.comment, createdAt: values.createdAt } });
   return { score: input.score, agentId: values.agentId };
+}
+
+/** Where an agent may transfer a conversation: the groups (with how many of their agents are online) and the other agents. */
+export async function transferTargets(ctx: ServiceContext, routing: Routing, agentId: string) {
+  const agents = await ctx.db
+    .select({ id: t.agents.id, name: t.agents.name, status: t.agents.status, groups: t.agents.groups })
+    .from(t.agents)
+    .where(and(eq(t.agents.role, "agent"), eq(t.agents.disabled, false)));
+  const others = agents.filter((a) => a.id !== agentId);
+  const named = new Map(routing.options.rules.groups.map((g) => [g.id, g.name]));
+  const ids = [...new Set([...named.keys(), ...agents.flatMap((a) => a.groups)])].sort();
+  return {
+    groups: ids.map((id) => ({ id, name: named.get(id) ?? id, online: agents.filter((a) => a.groups.includes(id) && a.status === "online").length })),
+    agents: others.map((a) => ({ id: a.id, name: a.name, status: a.status, groups: a.groups })).sort((a, b) => a.name.localeCompare(b.name)),
+  };
 }

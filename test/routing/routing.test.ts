@@ -196,6 +196,10 @@ describe.each(testDrivers)("routing core on $name", (driver) => {
     const { id } = await handOver(s.app);
     await accept(first, id);
     const vipAgent = await newAgent(s.app, { groups: ["vip"] });
+    const targets = (await (await s.app.request("/v1/agents/transfer-targets", { headers: first.headers })).json()) as { groups: { id: string; name: string; online: number }[]; agents: { id: string }[] };
+    expect(targets.groups).toEqual(expect.arrayContaining([{ id: "vip", name: "VIP专席", online: 1 }, expect.objectContaining({ id: "after_sale", name: "售后组" })]));
+    expect(targets.agents.map((a) => a.id)).toContain(vipAgent.id);
+    expect(targets.agents.map((a) => a.id)).not.toContain(first.id);
     const res = await s.app.request(`/v1/agents/me/conversations/${id}/transfer`, json("POST", { group: "vip", note: "老客户，想问会员权益" }, first.headers));
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: "offered", agentId: vipAgent.id });

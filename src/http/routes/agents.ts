@@ -10,7 +10,7 @@ import type { KnowledgeBase } from "../../kb/service.js";
 import { getAgent, login, logout, toProfile } from "../../routing/agents.js";
 import type { CannedReply } from "../../routing/config.js";
 import type { Routing } from "../../routing/service.js";
-import { agentReplies, conversationForAgent, suggestAnswers } from "../../routing/workbench.js";
+import { agentReplies, conversationForAgent, suggestAnswers, transferTargets } from "../../routing/workbench.js";
 import { AGENT_STATUSES, CHANNELS, HANDOFF_STATUSES } from "../../db/schema.js";
 import { ForbiddenError } from "../../shared/errors.js";
 import type { AppEnv } from "../env.js";
@@ -231,6 +231,29 @@ const closeRoute = createRoute({
   request: { params: ConversationId, body: { required: true, content: { "application/json": { schema: z.object({ summary: z.string().trim().min(1, "summary must not be empty").max(1000) }).strict() } } } },
   responses: { 200: { description: "Closed", content: { "application/json": { schema: z.object({ closedAt: z.string() }) } } }, ...errorResponses, ...unauthorizedResponse, ...notFoundResponse, ...forbidden },
 });
+const targetsRoute = createRoute({
+  method: "get",
+  path: "/v1/agents/transfer-targets",
+  tags: ["agents"],
+  security,
+  middleware: [agentOnly] as const,
+  summary: "Groups (with their agents online) and other agents a conversation can be transferred to",
+  responses: {
+    200: {
+      description: "Targets",
+      content: {
+        "application/json": {
+          schema: z.object({
+            groups: z.array(z.object({ id: z.string(), name: z.string(), online: z.number().int() })),
+            agents: z.array(z.object({ id: z.string(), name: z.string(), status: z.enum(AGENT_STATUSES), groups: z.array(z.string()) })),
+          }),
+        },
+      },
+    },
+    ...unauthorizedResponse,
+  },
+});
+
 const cannedRoute = createRoute({
   tags: ["agents"],
   security,
@@ -292,5 +315,6 @@ export function agentRoutes(deps: AgentRouteDeps) {
       return c.json({ status: handoff.status, agentId: handoff.agentId, position: queue.position }, 200);
     })
     .openapi(closeRoute, async (c) => c.json(serialize(await deps.routing.closeByAgent(c.get("ctx"), me(c), c.req.valid("param").id, c.req.valid("json").summary)), 200))
-    .openapi(cannedRoute, async (c) => c.json({ items: deps.canned.map((r) => ({ ...r })) }, 200));
+    .openapi(cannedRoute, async (c) => c.json({ items: deps.canned.map((r) => ({ ...r })) }, 200))
+    .openapi(targetsRoute, async (c) => c.json(await transferTargets(c.get("ctx"), deps.routing, me(c)), 200));
 }
