@@ -377,8 +377,11 @@ export class Routing {
     }
   }
 
-  /** Position and wait estimate of a hand-over, for the reply that tells the shopper. */
-  async queueInfo(db: Tx | Db, h: HandoffRow): Promise<QueueInfo> {
+  /**
+   * Position and wait estimate of a hand-over, for the reply that tells the shopper; `remember`
+   * records the position as told, so the next queue_position event only comes when it changes.
+   */
+  async queueInfo(db: Tx | Db, h: HandoffRow, options: { remember?: boolean } = { remember: true }): Promise<QueueInfo> {
     const group = h.queueGroup ? (this.options.rules.groups.find((g) => g.id === h.queueGroup)?.name ?? h.queueGroup) : null;
     if (h.status !== "waiting") return { position: 0, estimatedWaitSeconds: 0, group };
     const order = queueOrder(this.options.rules) === "priority";
@@ -389,7 +392,7 @@ export class Routing {
             and ${order ? sql`(priority > ${h.priority} or (priority = ${h.priority} and (requested_at, id) < (${h.requestedAt}, ${h.id})))` : sql`(requested_at, id) < (${h.requestedAt}, ${h.id})`}`,
     );
     const position = (ahead?.n ?? 0) + 1;
-    await db.update(t.handoffs).set({ toldPosition: position }).where(eq(t.handoffs.id, h.id));
+    if (options.remember) await db.update(t.handoffs).set({ toldPosition: position }).where(eq(t.handoffs.id, h.id));
     return { position, estimatedWaitSeconds: (await this.estimator(db))(position, h.queueGroup), group };
   }
 
@@ -477,6 +480,13 @@ export class Routing {
       .where(and(eq(t.assignments.conversationId, conversationId), eq(t.assignments.agentId, agentId)))
       .limit(1);
     if (!own) throw new ForbiddenError(`conversation ${conversationId} was never given to you`);
+  }
+
+  /** Where a conversation stands with the people behind the bot: its place in the queue (if waiting) and its rating. */
+  async humanSide(db: Db, conversationId: string): Promise<{ queue: QueueInfo | null; rating: { score: number; comment: string | null } | null }> {
+    const [open] = await db.select().from(t.handoffs).where(and(eq(t.handoffs.conversationId, conversationId), inArray(t.handoffs.status, OPEN)));
+    const [rating] = await db.select({ score: t.ratings.score, comment: t.ratings.comment }).from(t.ratings).where(eq(t.ratings.conversationId, conversationId));
+    return { queue: open ? await this.queueInfo(db, open, { remember: false }) : null, rating: rating ?? null };
   }
 
   /** The hand-over of a conversation (open, or else the latest). */

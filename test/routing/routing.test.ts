@@ -68,6 +68,7 @@ describe.each(testDrivers)("routing core on $name", (driver) => {
     expect(transcript.messages.filter((m) => m.role === "agent").every((m) => m.agentName === agent.name)).toBe(true);
     // The shopper rates it and the agent gets the score; the customer now has a last agent.
     expect((await s.app.request(`/v1/conversations/${id}/rating`, json("POST", { score: 5, comment: "很快" }))).status).toBe(200);
+    expect(((await (await s.app.request(`/v1/conversations/${id}`)).json()) as { rating: unknown }).rating).toEqual({ score: 5, comment: "很快" });
     const [rating] = await queryRows<{ agent_id: string; score: number }>(s.database.db, sql`select agent_id, score from ratings where conversation_id = ${id}`);
     expect(rating).toEqual({ agent_id: agent.id, score: 5 });
     const [customer] = await queryRows<{ last_agent_id: string }>(s.database.db, sql`select last_agent_id from customers where id = 'c-1004'`);
@@ -113,6 +114,9 @@ describe.each(testDrivers)("routing core on $name", (driver) => {
     expect(b.handoff?.queue?.position).toBe(2);
     const vip = await handOver(s.app, { customerId: "c-1001" });
     expect(vip.handoff?.queue?.position).toBe(1);
+    // A reloaded widget reads the place from the transcript.
+    const reloaded = (await (await s.app.request(`/v1/conversations/${b.id}`)).json()) as { queue: { position: number } | null; rating: unknown };
+    expect(reloaded).toMatchObject({ queue: { position: 3 }, rating: null });
 
     const watchB = await openStream(s.app, `/v1/conversations/${b.id}/events`);
     await s.core.routing.tick(s.ctx);

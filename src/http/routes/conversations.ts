@@ -112,6 +112,11 @@ const Transcript = z
     state: State,
     handoff: z.object({ reason: z.string(), summary: z.string() }).nullable(),
     agent: z.object({ id: z.string(), name: z.string() }).nullable().openapi({ description: "the human agent offered or serving the conversation" }),
+    queue: z
+      .object({ position: z.number().int(), estimatedWaitSeconds: z.number().int().nullable(), group: z.string().nullable() })
+      .nullable()
+      .openapi({ description: "while waiting for a person: the place in the queue (0: an agent is being connected)" }),
+    rating: z.object({ score: z.number().int(), comment: z.string().nullable() }).nullable().openapi({ description: "the shopper's rating, once given" }),
     messages: z.array(
       z.object({
         seq: z.number().int(),
@@ -281,7 +286,11 @@ export function conversationRoutes(deps: ConversationDeps) {
       const result = await postMessage(c.get("ctx"), deps, c.req.valid("param").id, c.req.valid("json"));
       return c.json(result, 200);
     })
-    .openapi(transcriptRoute, async (c) => c.json(serialize(await getTranscript(c.get("ctx"), c.req.valid("param").id)), 200))
+    .openapi(transcriptRoute, async (c) => {
+      const ctx = c.get("ctx");
+      const transcript = await getTranscript(ctx, c.req.valid("param").id);
+      return c.json(serialize({ ...transcript, ...(await deps.routing.humanSide(ctx.db, transcript.id)) }), 200);
+    })
     .openapi(closeRoute, async (c) => c.json({ state: await closeConversation(c.get("ctx"), deps, c.req.valid("param").id) }, 200))
     .openapi(ratingRoute, async (c) => c.json(await rateConversation(c.get("ctx"), c.req.valid("param").id, c.req.valid("json")), 200))
     .openapi(ticketsRoute, async (c) => {
