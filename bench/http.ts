@@ -1,0 +1,160 @@
+/**
+ * npm run bench:http [-- --seconds 60] [--connections 50] [--processes 1] [--pg-url URL] [--json]
+ *
+ * The service over HTTP as shops run it: `npm start` processes on a real PostgreSQL (a fresh schema
+ * with the demo shop, dropped afterwards), behind a round-robin front when there are several, and
+ * autocannon playing whole shopper conversations: start a conversation, then its 3–4 messages, over
+ * the journeys in eval/lib/journeys.ts (scenarios, knowledge questions, cancels, a hand-over).
+ * Reports turns/s (messages answered), requests/s, latency p50/p99 over all requests, errors, and
+ * each server's peak RSS. Rate limits are off for the run (one address sends everything).
+ */
+import { readFile } from "node:fs/promises";
+import { createServer, request as httpRequest, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import { openDatabase } from "../src/db/client.js";
+import { signCustomerId } from "../src/identity/customer-token.js";
+import { seedDemoShop } from "../src/shop/demo/seed.js";
+import { JOURNEYS } from "../eval/lib/journeys.js";
+import { spawnServer, type ServerProcess } from "../eval/lib/server.js";
+import pg from "pg";
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "60" },
+    connections: { type: "string", default: "50" },
+    processes: { type: "string", default: "1" },
+    "pg-url": { type: "string", default: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test" },
+    json: { type: "boolean", default: false },
+  },
+});
+
+const SECRET = "bench-http-identity-secret";
+const url = values["pg-url"];
+const schema = `kefu_bench_http_${process.pid}`;
+const processes = Number(values.processes);
+
+/** A few lines of round-robin proxy, as a front for several processes. */
+function roundRobin(targets: string[]): Promise<Server> {
+  let next = 0;
+  const server = createServer((req, res) => {
+    const target = new URL(targets[next++ % targets.length]!);
+    const upstream = httpRequest({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
+    upstream.on("error", () => {
+      res.writeHead(502);
+      res.end();
+    });
+    req.pipe(upstream);
+  });
+  server.keepAliveTimeout = 60_000;
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+/** Peak resident memory of a process (VmHWM), in MB. */
+async function peakRss(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  return Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024);
+}
+
+const database = await openDatabase({ kind: "postgres", url, schema, poolMax: 4 });
+const servers: ServerProcess[] = [];
+let front: Server | null = null;
+try {
+  await database.migrate();
+  await seedDemoShop(database.db);
+  await database.close();
+  const env = {
+    DATABASE_URL: url,
+    DATABASE_SCHEMA: schema,
+    DATABASE_POOL_MAX: "10",
+    KEFU_IDENTITY_SECRET: SECRET,
+    KEFU_MODEL_WATCH_MS: "0",
+    KEFU_RATE_LIMIT_CLIENT: "0",
+    KEFU_RATE_LIMIT_CONVERSATION: "0",
+    KEFU_CLUSTER_EVERY_MIN: "0",
+    DATA_DIR: `/tmp/kefu-bench-http-${process.pid}`,
+  };
+  for (let i = 0; i < processes; i++) servers.push(await spawnServer(env));
+  // Quiet logs during the run: every request would otherwise be a log line to parse.
+  front = processes > 1 ? await roundRobin(servers.map((s) => s.url)) : null;
+  const base = front ? `http://127.0.0.1:${(front.address() as AddressInfo).port}` : servers[0]!.url;
+
+  let turns = 0;
+  let handoffs = 0;
+  const steps = Math.max(...JOURNEYS.map(([, m]) => m.length));
+  type Context = { journey: number; id?: string; started?: boolean };
+  let journeyCounter = 0;
+  const requests: autocannon.Request[] = [
+    {
+      method: "POST",
+      path: "/v1/conversations",
+      headers: { "content-type": "application/json" },
+      setupRequest: (req, ctx) => {
+        const context = ctx as Context;
+        context.journey = journeyCounter++ % JOURNEYS.length;
+        const [customer] = JOURNEYS[context.journey]!;
+        return { ...req, body: JSON.stringify(customer ? { customerId: customer, customerToken: signCustomerId(SECRET, customer) } : {}) };
+      },
+      onResponse: (status, body, ctx) => {
+        const context = ctx as Context;
+        context.id = status === 201 ? (JSON.parse(body) as { id: string }).id : undefined;
+      },
+    },
+    ...Array.from({ length: steps }, (_, step): autocannon.Request => ({
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      setupRequest: (req, ctx) => {
+        const context = ctx as Context;
+        const messages = JOURNEYS[context.journey]![1];
+        // Shorter journeys end with a thank-you, so every conversation has the same number of turns.
+        const text = messages[step] ?? "好的，谢谢";
+        return { ...req, path: `/v1/conversations/${context.id ?? "cv_0000000000000000"}/messages`, body: JSON.stringify(text.startsWith("/") ? { payload: text } : { text }) };
+      },
+      onResponse: (status, body) => {
+        if (status !== 200) return;
+        turns++;
+        if (body.includes('"handoff"')) handoffs++;
+      },
+    })),
+  ];
+
+  // Warm-up: the first requests load lazy code paths and fill caches.
+  await autocannon({ url: base, connections: 4, duration: 5, requests });
+  turns = 0;
+  handoffs = 0;
+  const result = await autocannon({ url: base, connections: Number(values.connections), duration: Number(values.seconds), requests });
+  const seconds = Number(values.seconds);
+  const rss = await Promise.all(servers.map((s) => peakRss(s.child.pid!)));
+  const summary = {
+    processes,
+    connections: Number(values.connections),
+    seconds,
+    requests: result.requests.total,
+    requestsPerSecond: Math.round(result.requests.average),
+    turnsPerSecond: Math.round(turns / seconds),
+    handoffs,
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+    latencyMaxMs: result.latency.max,
+    errors: result.errors + result.timeouts + result.non2xx,
+    non2xx: result.non2xx,
+    peakRssMb: rss,
+  };
+  if (values.json) console.log(JSON.stringify(summary));
+  else {
+    console.log(`${processes} process(es) on PostgreSQL, ${summary.connections} connections, ${seconds} s (journeys: ${JOURNEYS.length}, ${steps} turns each after the start)`);
+    console.log("| processes | turns/s | requests/s | p50 ms | p99 ms | max ms | errors | peak RSS MB |");
+    console.log(`| ${processes} | ${summary.turnsPerSecond} | ${summary.requestsPerSecond} | ${summary.latencyP50Ms} | ${summary.latencyP99Ms} | ${summary.latencyMaxMs} | ${summary.errors} | ${rss.join(", ")} |`);
+  }
+} finally {
+  front?.close();
+  await Promise.all(servers.map((s) => s.stop()));
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(`drop schema if exists "${schema}" cascade`);
+  await client.end();
+}
