@@ -15,6 +15,7 @@ import { initTensorFlow } from "./ml/tf.js";
 import { openRouting } from "./routing/index.js";
 import { openLearning } from "./learning/index.js";
 import { buildWebAssets } from "./web/build.js";
+import { answerStranded } from "./dialogue/conversations.js";
 import type { Logger } from "./shared/logger.js";
 import { isShopEmpty, seedDemoShop } from "./shop/demo/seed.js";
 
@@ -106,6 +107,19 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     web: { assets: webAssets, demoEnabled: config.env !== "production" },
   });
 
+  // Messages stored by a process that was killed before it answered them are answered here.
+  const conversationDeps = { engine: language.dialogue, parse: (text: string, now: Date) => language.nlu.pipeline.parse(text, now), identitySecret: config.identitySecret, routing: core.routing };
+  const systemCtx = { actor: { kind: "system" as const }, db: database.db, log, clock: systemClock };
+  let recovering = false;
+  const recovery = setInterval(() => {
+    if (recovering) return;
+    recovering = true;
+    void answerStranded(systemCtx, conversationDeps, config.strandedAfterMs)
+      .catch((err: unknown) => log.warn({ err }, "looking for stranded messages failed"))
+      .finally(() => (recovering = false));
+  }, Math.max(1_000, config.strandedAfterMs));
+  recovery.unref();
+
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server));
     s.once("error", reject);
@@ -125,6 +139,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         server.closeIdleConnections();
       });
       clearTimeout(timer);
+      clearInterval(recovery);
       await core.close();
       await learning.close();
       language.close();

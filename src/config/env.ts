@@ -77,6 +77,7 @@ const EnvSchema = z
     KEFU_RATE_LIMIT_CLIENT: z.coerce.number().int().min(0).default(600),
     KEFU_RATE_LIMIT_CONVERSATION: z.coerce.number().int().min(0).default(30),
     KEFU_TRUST_PROXY: boolish.default(false),
+    KEFU_STRANDED_AFTER_S: z.coerce.number().min(1).max(3600).default(10),
     KEFU_CORS_ORIGINS: list
       .default(["*"])
       .pipe(z.array(z.string().regex(/^(\*|https?:\/\/[^/\s]+)$/, "each origin must be * or like https://shop.example.com"))),
@@ -136,6 +137,8 @@ export interface Config {
     /** How often each process looks for expired offers, silent agents, queue moves and due tickets; 0 off. */
     tickMs: number;
   };
+  /** A stored message not answered this long (its process was killed) is answered by any process (ms). */
+  strandedAfterMs: number;
   /** Origins whose pages may call the shopper routes (the widget on the shop's site). */
   corsOrigins: string[];
   /** Per minute: requests per client address on /v1, messages per conversation (0 off); trust X-Forwarded-For. */
@@ -199,6 +202,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     },
     learning: { clusterEveryMinutes: env.KEFU_CLUSTER_EVERY_MIN, tickMs: env.KEFU_LEARNING_TICK_MS },
     corsOrigins: env.KEFU_CORS_ORIGINS,
+    strandedAfterMs: env.KEFU_STRANDED_AFTER_S * 1000,
     limits: { perClientPerMinute: env.KEFU_RATE_LIMIT_CLIENT, perConversationPerMinute: env.KEFU_RATE_LIMIT_CONVERSATION, trustProxy: env.KEFU_TRUST_PROXY },
   };
 }

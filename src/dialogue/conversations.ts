@@ -190,6 +190,27 @@ async function accept(ctx: ServiceContext, conversationId: string, input: Messag
 }
 
 /**
+ * Answers messages a process stored but did not live to answer (killed between the two steps): any
+ * conversation with an unanswered message untouched for `olderThanMs`. Run by every process now and
+ * then; the row lock keeps two from answering the same message. Returns how many conversations it took.
+ */
+export async function answerStranded(ctx: ServiceContext, deps: ConversationDeps, olderThanMs = 10_000): Promise<number> {
+  const cutoff = new Date(ctx.clock.now().getTime() - olderThanMs);
+  const rows = await queryRows<{ id: string }>(
+    ctx.db,
+    sql`select c.id from conversations c
+        where c.mode <> 'closed' and c.updated_at < ${cutoff} and c.last_seq > c.handled_seq
+          and exists (select 1 from messages m where m.conversation_id = c.id and m.role = 'user' and m.seq > c.handled_seq)
+        order by c.updated_at limit 100`,
+  );
+  for (const { id } of rows) {
+    await enqueue(id, () => answerPending(ctx, deps, id)).catch((err: unknown) => ctx.log.warn({ err, conversationId: id }, "answering a stranded message failed"));
+  }
+  if (rows.length) ctx.log.info({ conversations: rows.length }, "answered messages a stopped process had stored");
+  return rows.length;
+}
+
+/**
  * Answers every user message not answered yet, oldest first, each in its own transaction holding
  * the conversation's row lock. Returns the answers by the seq of the message they answer.
  * A message whose handling fails gets an apology instead, so nothing is left unanswered or retried forever.
