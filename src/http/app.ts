@@ -13,7 +13,7 @@ import type { Routing } from "../routing/service.js";
 import type { Logger } from "../shared/logger.js";
 import type { AppEnv } from "./env.js";
 import { describeZodError, errorResponse, handleError } from "./errors.js";
-import { requestContext, requireAdmin } from "./middleware.js";
+import { refuseNul, requestContext, requireAdmin } from "./middleware.js";
 import { clientAddress, rateLimit, TokenBuckets } from "./rate-limit.js";
 import { knowledgeRoutes } from "./routes/kb.js";
 import { adminKnowledgeRoutes } from "./routes/admin-kb.js";
@@ -83,6 +83,7 @@ export function createApp(deps: AppDeps) {
       onError: (c) => errorResponse(c, "payload_too_large", `request body is larger than ${MAX_BODY_BYTES} bytes`),
     }),
   );
+  app.use("/v1/*", refuseNul());
   if (deps.corsOrigins?.length) {
     // The widget runs on the shop's pages: the shopper's routes answer other origins. No cookies are
     // involved (the conversation id and the signed customer token are the keys), so no credentials.

@@ -92,3 +92,20 @@ export function requireStaff(adminKey: string): MiddlewareHandler<AppEnv> {
     return agent(c, next);
   };
 }
+
+/**
+ * Refuses NUL characters anywhere in a request (path, query, JSON body): no field of ours can hold
+ * one, and PostgreSQL refuses them in text, which would otherwise surface as a 500.
+ */
+export function refuseNul(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const url = c.req.url;
+    let bad = /%00/.test(url) || url.includes("\0");
+    if (!bad && c.req.method !== "GET" && c.req.method !== "HEAD" && (c.req.header("content-type") ?? "").includes("json")) {
+      const body = await c.req.text();
+      bad = body.includes("\\u0000") || body.includes("\0");
+    }
+    if (bad) return errorResponse(c, "validation_failed", "the request contains a NUL character, which no field accepts");
+    await next();
+  };
+}
