@@ -741,3 +741,23 @@ export const retrainJobs = pgTable("retrain_jobs", {
   startedAt: timestamp("started_at", { withTimezone: true }),
   finishedAt: timestamp("finished_at", { withTimezone: true }),
 });
+
+/** Who changed what in the service's setup: knowledge, agents, routing, reviews, tickets (every accepted change through the admin and staff API). */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    /** admin, maintainer:<id>, agent:<id>. */
+    actor: text("actor").notNull(),
+    /** The method and route, e.g. PUT /v1/admin/kb/entries/:id. */
+    action: text("action").notNull(),
+    /** The path with its ids, e.g. /v1/admin/kb/entries/returns-seven-day-policy. */
+    target: text("target").notNull(),
+    status: integer("status").notNull(),
+    /** The request body with secrets removed. */
+    details: jsonb("details").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    requestId: text("request_id"),
+  },
+  (t) => [index("audit_log_at_idx").on(t.at)],
+);

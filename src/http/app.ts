@@ -13,7 +13,7 @@ import type { Routing } from "../routing/service.js";
 import type { Logger } from "../shared/logger.js";
 import type { AppEnv } from "./env.js";
 import { describeZodError, errorResponse, handleError } from "./errors.js";
-import { refuseNul, requestContext, requireAdmin } from "./middleware.js";
+import { auditChanges, refuseNul, requestContext, requireAdmin } from "./middleware.js";
 import { clientAddress, rateLimit, TokenBuckets } from "./rate-limit.js";
 import { knowledgeRoutes } from "./routes/kb.js";
 import { adminKnowledgeRoutes } from "./routes/admin-kb.js";
@@ -100,6 +100,9 @@ export function createApp(deps: AppDeps) {
     app.use("/v1/conversations/*", rateLimit(buckets, (c) => (c.req.method === "POST" ? (/^\/v1\/conversations\/([^/]+)\/messages$/.exec(c.req.path)?.[1] ?? null) : null), "messages in this conversation"));
   }
   app.use("/v1/admin/*", requireAdmin(deps.adminKey, { maintainerPrefixes: MAINTAINER_PREFIXES }));
+  app.use("/v1/admin/*", auditChanges());
+  app.use("/v1/tickets/*", auditChanges());
+  app.use("/v1/tickets", auditChanges());
 
   app.route("/", healthRoutes({ dbKind: deps.database.kind, ping: deps.database.ping, tfBackend: deps.tfBackend, version: deps.version }));
   app.route("/", identityRoutes({ identitySecret: deps.identitySecret }));

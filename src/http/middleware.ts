@@ -5,6 +5,7 @@ import type { Actor, Clock } from "../context.js";
 import type { Db } from "../db/client.js";
 import { safeEqual } from "../identity/customer-token.js";
 import { authenticateAgent } from "../routing/agents.js";
+import { recordAudit } from "../audit.js";
 import type { Logger } from "../shared/logger.js";
 import type { AppEnv } from "./env.js";
 import { errorResponse } from "./errors.js";
@@ -107,5 +108,25 @@ export function refuseNul(): MiddlewareHandler<AppEnv> {
     }
     if (bad) return errorResponse(c, "validation_failed", "the request contains a NUL character, which no field accepts");
     await next();
+  };
+}
+
+/** Writes every accepted change (a non-GET request answered below 400) to the audit log. */
+export function auditChanges(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "OPTIONS") return next();
+    const raw = (c.req.header("content-type") ?? "").includes("json") ? await c.req.text().catch(() => "") : "";
+    await next();
+    if (c.res.status >= 400) return;
+    let body: unknown = null;
+    try {
+      body = raw ? JSON.parse(raw) : null;
+    } catch {
+      body = null;
+    }
+    const ctx = c.get("ctx");
+    await recordAudit(ctx, { action: `${c.req.method} ${c.req.routePath}`, target: c.req.path, status: c.res.status, details: body, requestId: c.get("requestId") }).catch((err: unknown) =>
+      ctx.log.error({ err }, "could not write the audit log"),
+    );
   };
 }

@@ -58,7 +58,7 @@ describe("fuzzing every route", () => {
     const conversation = ((await (await t.app.request("/v1/conversations", json("POST", {}))).json()) as { id: string }).id;
     await t.app.request(`/v1/conversations/${conversation}/messages`, json("POST", { text: "我的快递到哪了" }));
     const before = await (await t.app.request(`/v1/conversations/${conversation}`)).text();
-    const counts = async () => (await queryRows<Record<string, number>>(t.database.db, sql`select (select count(*)::int from orders) as orders, (select count(*)::int from kb_entries) as kb, (select count(*)::int from customers) as customers`))[0]!;
+    const counts = async () => (await queryRows<{ orders: number; kb: number; customers: number }>(t.database.db, sql`select (select count(*)::int from orders) as orders, (select count(*)::int from kb_entries) as kb, (select count(*)::int from customers) as customers`))[0]!;
     const countsBefore = await counts();
 
     const agentUser = "fuzz-agent";
@@ -94,7 +94,7 @@ describe("fuzzing every route", () => {
           const url = path.replace(/\{(\w+)\}/g, () => enc(round === 0 ? conversation : pick(NASTY) || "x")) + (round % 3 === 1 ? `?q=${enc(pick(NASTY))}&page=${pick(["-1", "abc", "99999999"])}&from=${enc(pick(NASTY))}` : "");
           const body = method === "get" ? undefined : round < rawBodies.length ? rawBodies[round] : JSON.stringify(mutate(schema));
           const started = performance.now();
-          const res = await t.app.request(url, { method: method.toUpperCase(), headers: { "content-type": "application/json", ...auth }, ...(body !== undefined ? { body } : {}) });
+          const res = await t.app.request(url, { method: method.toUpperCase(), headers: { "content-type": "application/json", ...auth }, ...(body !== undefined ? { body: body as BodyInit } : {}) });
           sent++;
           const ms = performance.now() - started;
           const text = await res.text();

@@ -9,6 +9,7 @@ import * as t from "../../db/schema.js";
 import { createAgent, listAgents, setDedicatedAgent, toProfile, updateAgent } from "../../routing/agents.js";
 import type { Routing } from "../../routing/service.js";
 import { serviceStats } from "../../routing/stats.js";
+import { listAudit } from "../../audit.js";
 import { ValidationError } from "../../shared/errors.js";
 import { adminErrorResponses, createRouter, errorContentFor, notFoundResponse, serialize } from "../openapi.js";
 import { AgentProfile } from "./agents.js";
@@ -140,6 +141,16 @@ const statsRoute = createRoute({
   responses: { 200: { description: "Stats", content: { "application/json": { schema: z.object({}).passthrough().openapi("ServiceStats") } } }, ...adminErrorResponses },
 });
 
+const auditRoute = createRoute({
+  tags: ["routing"],
+  security,
+  method: "get",
+  path: "/v1/admin/audit",
+  summary: "The audit log: every change made through the admin and staff API, newest first (who, route, target, body without secrets)",
+  request: { query: z.object({ page: z.coerce.number().int().min(1).max(10_000).default(1), pageSize: z.coerce.number().int().min(1).max(200).default(50) }) },
+  responses: { 200: { description: "A page of the log", content: { "application/json": { schema: z.object({}).passthrough() } } }, ...adminErrorResponses },
+});
+
 /** A day is China-time midnight (the shop's day); a full ISO time is taken as it is. */
 const parseWhen = (v: string) => new Date(v.length === 10 ? `${v}T00:00:00+08:00` : v);
 
@@ -182,6 +193,10 @@ export function adminRoutingRoutes(deps: { routing: Routing }) {
       const id = c.req.valid("param").id;
       const handoffs = await ctx.db.select().from(t.handoffs).where(inArray(t.handoffs.conversationId, [id])).orderBy(asc(t.handoffs.id));
       return c.json(serialize({ handoffs, assignments: await deps.routing.assignmentsOf(ctx.db, id) }), 200);
+    })
+    .openapi(auditRoute, async (c) => {
+      const q = c.req.valid("query");
+      return c.json(serialize(await listAudit(c.get("ctx"), q.page, q.pageSize)), 200);
     })
     .openapi(statsRoute, async (c) => {
       const { from, to } = c.req.valid("query");
