@@ -120,7 +120,7 @@ export function createApp(deps: AppDeps) {
     }),
   );
   app.route("/", agentRoutes({ routing: deps.routing, knowledge: deps.knowledge, canned: deps.canned, sessionHours: deps.agentSessionHours }));
-  app.route("/", eventRoutes({ hub: deps.hub }));
+  app.route("/", eventRoutes({ hub: deps.hub, trustProxy: deps.limits?.trustProxy }));
   app.route("/", adminRoutingRoutes({ routing: deps.routing }));
   app.route("/", ticketRoutes({ routing: deps.routing, adminKey: deps.adminKey }));
   app.route("/", adminClusterRoutes({ learning: deps.learning }));

@@ -229,6 +229,17 @@ describe.each(testDrivers)("routing core on $name", (driver) => {
     await again.close();
   });
 
+  it("holds at most five event streams open for one conversation", async () => {
+    const id = await startConversation(s.app);
+    const streams = await Promise.all(Array.from({ length: 5 }, () => openStream(s.app, `/v1/conversations/${id}/events`)));
+    const sixth = await s.app.request(`/v1/conversations/${id}/events`);
+    expect(sixth.status).toBe(429);
+    await streams[0]!.close();
+    await new Promise((r) => setTimeout(r, 50));
+    const again = await openStream(s.app, `/v1/conversations/${id}/events`);
+    await Promise.all([...streams.slice(1), again].map((st) => st.close()));
+  });
+
   it("keeps agents to their own conversations and away from admin routes", async () => {
     const mine = await newAgent(s.app);
     const { id } = await handOver(s.app);

@@ -13,11 +13,13 @@ import type { EventHub, RealtimeEvent, StreamFilter } from "../../routing/events
 import { NotFoundError, DomainError } from "../../shared/errors.js";
 import type { AppEnv } from "../env.js";
 import { requireAgent } from "../middleware.js";
+import { clientAddress } from "../rate-limit.js";
 import { createRouter, errorResponses, notFoundResponse, unauthorizedResponse } from "../openapi.js";
 
 const KEEPALIVE_MS = 15_000;
-/** Streams one client may hold open for the same conversation or agent. */
+/** Streams open at once for the same conversation or agent, and from one client address. */
 export const MAX_STREAMS_PER_TARGET = 5;
+export const MAX_STREAMS_PER_CLIENT = 20;
 
 const sseResponse = { description: "text/event-stream; each event's `event` is its type, `id` its id, `data` the JSON event", content: { "text/event-stream": { schema: z.string() } } };
 const LastEventId = z.object({ lastEventId: z.coerce.number().int().min(0).optional().openapi({ description: "the same as the Last-Event-ID header" }) });
@@ -42,13 +44,15 @@ const conversationStream = createRoute({
   responses: { 200: sseResponse, ...errorResponses, ...notFoundResponse },
 });
 
-export function eventRoutes(deps: { hub: EventHub }) {
+export function eventRoutes(deps: { hub: EventHub; trustProxy?: boolean }) {
   const open = new Map<string, number>();
   const app = createRouter();
 
   const stream = (c: Context<AppEnv>, key: string, filter: StreamFilter, afterId: number | null, onBeat?: () => Promise<void>) => {
-    if ((open.get(key) ?? 0) >= MAX_STREAMS_PER_TARGET) throw new DomainError("rate_limited", `at most ${MAX_STREAMS_PER_TARGET} event streams at a time`);
-    open.set(key, (open.get(key) ?? 0) + 1);
+    const client = `client:${clientAddress(c, deps.trustProxy ?? false)}`;
+    if ((open.get(key) ?? 0) >= MAX_STREAMS_PER_TARGET) throw new DomainError("rate_limited", `at most ${MAX_STREAMS_PER_TARGET} event streams at a time for one conversation or agent`);
+    if ((open.get(client) ?? 0) >= MAX_STREAMS_PER_CLIENT) throw new DomainError("rate_limited", `at most ${MAX_STREAMS_PER_CLIENT} event streams at a time from one address`);
+    for (const k of [key, client]) open.set(k, (open.get(k) ?? 0) + 1);
     return streamSSE(c, async (sse) => {
       let unsubscribe: (() => void) | null = null;
       let finish = () => {};
@@ -68,7 +72,11 @@ export function eventRoutes(deps: { hub: EventHub }) {
         clearInterval(beat);
       } finally {
         unsubscribe?.();
-        open.set(key, (open.get(key) ?? 1) - 1);
+        for (const k of [key, client]) {
+          const left = (open.get(k) ?? 1) - 1;
+          if (left > 0) open.set(k, left);
+          else open.delete(k);
+        }
       }
     });
   };
