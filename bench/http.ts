@@ -9,7 +9,7 @@
  * each server's peak RSS. Rate limits are off for the run (one address sends everything).
  */
 import { readFile } from "node:fs/promises";
-import { createServer, request as httpRequest, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
@@ -17,7 +17,7 @@ import { openDatabase } from "../src/db/client.js";
 import { signCustomerId } from "../src/identity/customer-token.js";
 import { seedDemoShop } from "../src/shop/demo/seed.js";
 import { JOURNEYS } from "../eval/lib/journeys.js";
-import { spawnServer, type ServerProcess } from "../eval/lib/server.js";
+import { roundRobin, spawnServer, type ServerProcess } from "../eval/lib/server.js";
 import pg from "pg";
 
 const { values } = parseArgs({
@@ -34,25 +34,6 @@ const SECRET = "bench-http-identity-secret";
 const url = values["pg-url"];
 const schema = `kefu_bench_http_${process.pid}`;
 const processes = Number(values.processes);
-
-/** A few lines of round-robin proxy, as a front for several processes. */
-function roundRobin(targets: string[]): Promise<Server> {
-  let next = 0;
-  const server = createServer((req, res) => {
-    const target = new URL(targets[next++ % targets.length]!);
-    const upstream = httpRequest({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
-    upstream.on("error", () => {
-      res.writeHead(502);
-      res.end();
-    });
-    req.pipe(upstream);
-  });
-  server.keepAliveTimeout = 60_000;
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
-}
 
 /** Peak resident memory of a process (VmHWM), in MB. */
 async function peakRss(pid: number): Promise<number> {

@@ -1,5 +1,6 @@
 /** `npm start` as a child process: its URL once it listens, its output, and a way to stop it. */
 import { spawn, type ChildProcess } from "node:child_process";
+import { createServer, request as httpRequest, type Server } from "node:http";
 
 export interface ServerProcess {
   url: string;
@@ -43,3 +44,23 @@ export async function spawnServer(env: Record<string, string>, startTimeoutMs = 
       }),
   };
 }
+
+/** A few lines of round-robin proxy, as a front for several processes. */
+export function roundRobin(targets: string[]): Promise<Server> {
+  let next = 0;
+  const server = createServer((req, res) => {
+    const target = new URL(targets[next++ % targets.length]!);
+    const upstream = httpRequest({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
+    upstream.on("error", () => {
+      res.writeHead(502);
+      res.end();
+    });
+    req.pipe(upstream);
+  });
+  server.keepAliveTimeout = 60_000;
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+

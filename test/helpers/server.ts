@@ -1,2 +1,2 @@
 /** `npm start` as a child process, for the tests (the benchmarks use the same helper). */
-export { spawnServer, type ServerProcess } from "../../eval/lib/server.js";
+export { roundRobin, spawnServer, type ServerProcess } from "../../eval/lib/server.js";

@@ -9,7 +9,9 @@ import { openDatabase, queryRows, type Database } from "../../src/db/client.js";
 import { signCustomerId } from "../../src/identity/customer-token.js";
 import { seedDemoShop } from "../../src/shop/demo/seed.js";
 import { dropSchema, TEST_DATABASE_URL, uniqueSchema } from "../helpers/db.js";
-import { spawnServer, type ServerProcess } from "../helpers/server.js";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { roundRobin, spawnServer, type ServerProcess } from "../helpers/server.js";
 
 const ADMIN = "scale-test-admin-key-0123";
 const SECRET = "scale-test-identity-secret-0123";
@@ -22,6 +24,7 @@ describe.skipIf(!TEST_DATABASE_URL)("two processes on one PostgreSQL", () => {
   const schema = uniqueSchema();
   let database: Database;
   const servers: ServerProcess[] = [];
+  let front: Server | null = null;
 
   beforeAll(async () => {
     database = await openDatabase({ kind: "postgres", url: TEST_DATABASE_URL!, schema, poolMax: 4 });
@@ -44,10 +47,29 @@ describe.skipIf(!TEST_DATABASE_URL)("two processes on one PostgreSQL", () => {
   }, 120_000);
 
   afterAll(async () => {
+    front?.close();
     await Promise.all(servers.map((s) => s.stop()));
     await database?.close();
     await dropSchema(TEST_DATABASE_URL!, schema);
   });
+
+  it("continues a conversation whichever process takes each turn, behind a round-robin front", async () => {
+    front = await roundRobin(servers.map((s) => s.url));
+    const base = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
+    const customerId = "c-1003";
+    const started = await fetch(`${base}/v1/conversations`, post({ customerId, customerToken: signCustomerId(SECRET, customerId) }));
+    const { id } = (await started.json()) as { id: string };
+    const turns: { replies: { type: string; text?: string }[]; state: { mode: string; form?: string } }[] = [];
+    for (const text of ["我要退货", "第一个", "尺码不合适"]) turns.push((await (await fetch(`${base}/v1/conversations/${id}/messages`, post({ text }))).json()) as (typeof turns)[number]);
+    // Each turn went to the other process; the form went on across them.
+    expect(turns.map((t) => t.state.form ?? null)).toEqual(["return_refund", "return_refund", "return_refund"]);
+    const confirm = (await (await fetch(`${base}/v1/conversations/${id}/messages`, post({ payload: "/affirm" }))).json()) as { replies: { type: string; text?: string }[] };
+    const said = confirm.replies.map((r) => r.text ?? "").join("");
+    const refund = /退款单号 (\S+?)，/.exec(said)?.[1];
+    expect(refund, said).toBeDefined();
+    const [row] = await queryRows<{ status: string }>(database.db, sql`select status from refunds where id = ${refund}`);
+    expect(row).toEqual({ status: "requested" });
+  }, 60_000);
 
   it("holds capacity and gives each conversation once with 200 concurrent hand-overs", async () => {
     const [a, b] = servers as [ServerProcess, ServerProcess];
