@@ -69,14 +69,14 @@ export function bearerToken(c: { req: { header(name: string): string | undefined
   return allowQuery ? (c.req.query("access_token") ?? null) : null;
 }
 
-/** Requires an agent's token (from POST /v1/agents/login); the admin key is not one. */
-export function requireAgent(options: { allowQueryToken?: boolean } = {}): MiddlewareHandler<AppEnv> {
+/** Requires an agent's token (from POST /v1/agents/login); the admin key is not one. `anyRole` lets a maintainer's through too. */
+export function requireAgent(options: { allowQueryToken?: boolean; anyRole?: boolean } = {}): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const token = bearerToken(c, options.allowQueryToken);
     if (!token) return errorResponse(c, "unauthorized", "agent routes need 'Authorization: Bearer <agent token>' from POST /v1/agents/login");
     const agent = await authenticateAgent(c.get("ctx"), token);
-    if (agent.role !== "agent") return errorResponse(c, "unauthorized", "this account is not an agent's");
-    setActor(c, { kind: "agent", agentId: agent.id });
+    if (agent.role !== "agent" && !options.anyRole) return errorResponse(c, "unauthorized", "this account is not an agent's");
+    setActor(c, agent.role === "agent" ? { kind: "agent", agentId: agent.id } : { kind: "maintainer", agentId: agent.id });
     await next();
   };
 }

@@ -37,8 +37,8 @@ function toStored(row: typeof t.kbEntries.$inferSelect): StoredEntry {
   };
 }
 
-async function writeVersion(tx: Tx, entryId: string, version: number, action: "create" | "update" | "delete" | "load", data: KnowledgeEntry, by: string) {
-  await tx.insert(t.kbEntryVersions).values({ entryId, version, action, data: data as unknown as Record<string, unknown>, changedBy: by });
+async function writeVersion(tx: Tx, at: Date, entryId: string, version: number, action: "create" | "update" | "delete" | "load", data: KnowledgeEntry, by: string) {
+  await tx.insert(t.kbEntryVersions).values({ entryId, version, action, data: data as unknown as Record<string, unknown>, changedBy: by, changedAt: at });
 }
 
 /** Arbitrary constant key of the advisory lock that serialises loading the files. */
@@ -67,7 +67,7 @@ export async function syncKnowledgeFiles(ctx: ServiceContext, load: KnowledgeLoa
       const values = { data: entry as unknown as Record<string, unknown>, version, sourceHash: hash, sourceFile: file, deleted: false, updatedBy: "files", updatedAt: ctx.clock.now() };
       if (row) await tx.update(t.kbEntries).set(values).where(eq(t.kbEntries.id, entry.id));
       else await tx.insert(t.kbEntries).values({ id: entry.id, ...values });
-      await writeVersion(tx, entry.id, version, "load", entry, "files");
+      await writeVersion(tx, values.updatedAt, entry.id, version, "load", entry, "files");
       counts[row ? "updated" : "created"]++;
     }
   });
@@ -144,7 +144,7 @@ export async function createEntry(ctx: ServiceContext, entry: KnowledgeEntry, by
     const [row] = existing
       ? await tx.update(t.kbEntries).set(values).where(eq(t.kbEntries.id, data.id)).returning()
       : await tx.insert(t.kbEntries).values({ id: data.id, ...values }).returning();
-    await writeVersion(tx, data.id, version, "create", data, by);
+    await writeVersion(tx, values.updatedAt, data.id, version, "create", data, by);
     return toStored(row!);
   });
 }
@@ -159,12 +159,13 @@ export async function updateEntry(ctx: ServiceContext, id: string, entry: Omit<K
       throw new ConflictError(`knowledge entry ${id} is at version ${row.version}, not ${expectedVersion}; reload it and apply the change again`);
     }
     const version = row.version + 1;
+    const at = ctx.clock.now();
     const [updated] = await tx
       .update(t.kbEntries)
-      .set({ data: data as unknown as Record<string, unknown>, version, updatedBy: by, updatedAt: ctx.clock.now() })
+      .set({ data: data as unknown as Record<string, unknown>, version, updatedBy: by, updatedAt: at })
       .where(eq(t.kbEntries.id, id))
       .returning();
-    await writeVersion(tx, id, version, "update", data, by);
+    await writeVersion(tx, at, id, version, "update", data, by);
     return toStored(updated!);
   });
 }
@@ -175,8 +176,9 @@ export async function deleteEntry(ctx: ServiceContext, id: string, by: string): 
     const [row] = await tx.select().from(t.kbEntries).where(eq(t.kbEntries.id, id)).for("update");
     if (!row || row.deleted) throw new NotFoundError(`knowledge entry ${id} does not exist`);
     const version = row.version + 1;
-    await tx.update(t.kbEntries).set({ deleted: true, version, updatedBy: by, updatedAt: ctx.clock.now() }).where(eq(t.kbEntries.id, id));
-    await writeVersion(tx, id, version, "delete", row.data as unknown as KnowledgeEntry, by);
+    const at = ctx.clock.now();
+    await tx.update(t.kbEntries).set({ deleted: true, version, updatedBy: by, updatedAt: at }).where(eq(t.kbEntries.id, id));
+    await writeVersion(tx, at, id, version, "delete", row.data as unknown as KnowledgeEntry, by);
   });
 }
 

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { build, transform } from "esbuild";
+import { ADMIN_CSS } from "./admin/styles.js";
 import { AGENT_CSS } from "./agent/styles.js";
 import { SHOP_CSS } from "./pages/styles.js";
 
@@ -23,6 +24,8 @@ export interface WebAssets {
   "/widget.js": WebAsset;
   "/agent.js": WebAsset;
   "/agent.css": WebAsset;
+  "/admin.js": WebAsset;
+  "/admin.css": WebAsset;
   "/shop.css": WebAsset;
 }
 
@@ -34,9 +37,10 @@ const CSS = "text/css; charset=utf-8";
 const ENTRIES = {
   widget: fileURLToPath(new URL("./widget/main.ts", import.meta.url)),
   agent: fileURLToPath(new URL("./agent/main.ts", import.meta.url)),
+  admin: fileURLToPath(new URL("./admin/main.ts", import.meta.url)),
 };
 
-/** Bundles the widget and the workbench and minifies the page styles. */
+/** Bundles the widget, the workbench and the maintainer console, and minifies the page styles. */
 export async function buildWebAssets(): Promise<WebAssets> {
   const result = await build({
     entryPoints: ENTRIES,
@@ -61,6 +65,8 @@ export async function buildWebAssets(): Promise<WebAssets> {
     "/widget.js": asset(output("widget"), JS),
     "/agent.js": asset(output("agent"), JS),
     "/agent.css": asset(await css(AGENT_CSS), CSS),
+    "/admin.js": asset(output("admin"), JS),
+    "/admin.css": asset(await css(ADMIN_CSS), CSS),
     "/shop.css": asset(await css(SHOP_CSS), CSS),
   };
 }

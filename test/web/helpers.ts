@@ -9,6 +9,10 @@ import type { Server } from "node:http";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { chromium, type Browser, type Page } from "playwright-core";
+import type { ServiceContext } from "../../src/context.js";
+import type { Database } from "../../src/db/client.js";
+import type { LanguageServices } from "../../src/services.js";
+import { createLogger } from "../../src/shared/logger.js";
 import { buildWebAssets } from "../../src/web/build.js";
 import { seedDemoShop } from "../../src/shop/demo/seed.js";
 import { adminHeaders, buildTestApp, buildTestLanguage, buildTestRouting, TEST_IDENTITY_SECRET } from "../helpers/app.js";
@@ -21,6 +25,11 @@ export const ARTIFACTS = join("test-artifacts", "web");
 
 export interface WebServer {
   url: string;
+  /** The server's internals, for tests that set up data or run background jobs themselves. */
+  database: Database;
+  language: LanguageServices;
+  /** A system actor's context over the server's database and clock. */
+  ctx: ServiceContext;
   /** Ends every live event stream, as a dropped connection or a server restart would. */
   dropStreams(): void;
   close(): Promise<void>;
@@ -32,13 +41,17 @@ export async function startWebServer(options: { demo?: boolean } = {}): Promise<
   const database = await pglite.open();
   await seedDemoShop(database.db);
   const [language, core, assets] = await Promise.all([buildTestLanguage(database), buildTestRouting(database), buildWebAssets()]);
-  const app = await buildTestApp(database, language, undefined, core, new ManualClock(), { web: { assets, demoEnabled: options.demo ?? true } });
+  const clock = new ManualClock();
+  const app = await buildTestApp(database, language, undefined, core, clock, { web: { assets, demoEnabled: options.demo ?? true } });
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s as Server));
   });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    database,
+    language,
+    ctx: { actor: { kind: "system" }, db: database.db, log: createLogger("silent"), clock },
     dropStreams: () => core.hub.endStreams(),
     async close() {
       core.hub.endStreams();
@@ -65,6 +78,12 @@ export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 }
 
+/** Saves a screenshot of the whole page, below the fold too, as test-artifacts/web/<name>.png. */
+export async function fullShot(page: Page, name: string): Promise<void> {
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
 /** Creates an agent through the admin API (offline until they set a status). */
 export async function createAgent(url: string, agent: { username: string; name: string; password: string; groups: string[] }): Promise<{ id: string }> {
   const res = await fetch(`${url}/v1/admin/agents`, {
@@ -74,4 +93,26 @@ export async function createAgent(url: string, agent: { username: string; name: 
   });
   if (res.status !== 201) throw new Error(`creating an agent: ${res.status} ${await res.text()}`);
   return (await res.json()) as { id: string };
+}
+
+/** Creates a maintainer account through the admin API (they sign in at /admin, not /agent). */
+export async function createMaintainer(url: string, account: { username: string; name: string; password: string }): Promise<{ id: string }> {
+  const res = await fetch(`${url}/v1/admin/agents`, {
+    method: "POST",
+    headers: { ...adminHeaders, "content-type": "application/json" },
+    body: JSON.stringify({ ...account, role: "maintainer" }),
+  });
+  if (res.status !== 201) throw new Error(`creating a maintainer: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { id: string };
+}
+
+/** An admin API call from a test (the admin key), returning status and parsed body. */
+export async function adminApi<T = unknown>(url: string, path: string, init: { method?: string; body?: unknown } = {}): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${url}${path}`, {
+    method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+    headers: { ...adminHeaders, ...(init.body === undefined ? {} : { "content-type": "application/json" }) },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
 }

@@ -99,7 +99,13 @@ const loginRoute = createRoute({
 const logoutRoute = createRoute({
   tags: ["agents"],
   security,
-  middleware: [agentOnly] as const, method: "post", path: "/v1/agents/logout", summary: "End this token's session", responses: { 204: { description: "Logged out" }, ...unauthorizedResponse } });
+  // Agents and maintainers log in at the same place and log out here.
+  middleware: [requireAgent({ anyRole: true })] as const,
+  method: "post",
+  path: "/v1/agents/logout",
+  summary: "End this token's session (agents and maintainers)",
+  responses: { 204: { description: "Logged out" }, ...unauthorizedResponse },
+});
 const meRoute = createRoute({
   tags: ["agents"],
   security,

@@ -1,7 +1,7 @@
 /**
  * The web front ends: the widget script shops embed, the demo shop (only when the demo is on, since
- * it signs customer tokens for whoever asks) and the agent workbench. Hidden from the OpenAPI
- * document: these are pages and scripts, not API.
+ * it signs customer tokens for whoever asks), the agent workbench and the maintainer console. Hidden
+ * from the OpenAPI document: these are pages and scripts, not API.
  */
 import { Hono, type Context } from "hono";
 import { signCustomerId } from "../../identity/customer-token.js";
@@ -9,6 +9,7 @@ import { listCustomers, type CustomerSummary } from "../../shop/customers.js";
 import { getProduct, listProducts, type ProductDetail } from "../../shop/products.js";
 import { NotFoundError } from "../../shared/errors.js";
 import type { AssetPath, WebAssets } from "../../web/build.js";
+import { adminPage } from "../../web/pages/admin.js";
 import { agentPage } from "../../web/pages/agent.js";
 import { embedPage, notFoundPage, productPage, shopPage, type DemoCustomer, type ShopProduct, type Visitor } from "../../web/pages/shop.js";
 import type { AppEnv } from "../env.js";
@@ -57,6 +58,9 @@ export function webRoutes(deps: WebRouteDeps) {
     .get("/agent.css", asset("/agent.css"))
     .get("/shop.css", asset("/shop.css"))
     .get("/agent", (c) => c.html(agentPage(), 200, PAGE_HEADERS))
+    .get("/admin.js", asset("/admin.js"))
+    .get("/admin.css", asset("/admin.css"))
+    .get("/admin", (c) => c.html(adminPage(), 200, PAGE_HEADERS))
     .get("/", async (c) => {
       if (!deps.demo.enabled) return c.html(embedPage(new URL(c.req.url).origin), 200, PAGE_HEADERS);
       const ctx = c.get("ctx");

@@ -24,11 +24,13 @@ export interface RequestOptions {
   body?: unknown;
   token?: string | null;
   signal?: AbortSignal;
+  /** Extra request headers (e.g. X-Kefu-User, naming an editor in the knowledge history). */
+  headers?: Record<string, string>;
 }
 
 /** Sends a JSON request and returns the parsed body (undefined for 204); throws ApiError otherwise. */
 export async function api<T>(url: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: "application/json" };
+  const headers: Record<string, string> = { ...options.headers, accept: "application/json" };
   if (options.body !== undefined) headers["content-type"] = "application/json";
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let res: Response;
