@@ -4,7 +4,9 @@
  * In-process latency of the whole parse (normalise, segment, entities, intent, emotion) with the
  * committed models, after a warm-up, over every training message plus long ones; prints p50/p99 and
  * messages/s, and the same parse without the emotion detector, timed on the same messages in turn,
- * so the emotion stage's cost is the difference.
+ * so the emotion stage's cost is the difference. Then NLP.js (the established JavaScript NLU, trained
+ * on the same training data) classifies the same messages in the same run, for comparison; --no-nlpjs
+ * skips it.
  */
 import { parseArgs } from "node:util";
 import { initTensorFlow } from "../src/ml/tf.js";
@@ -16,15 +18,17 @@ import { demoLexicon, readKnowledgeWords } from "../src/nlp/lexicon.js";
 import { NluPipeline } from "../src/nlp/pipeline.js";
 import { loadEmotionDetector } from "../src/nlp/emotion/detector.js";
 import { readEmotionLexicon } from "../src/nlp/emotion/lexicon.js";
+import { trainNlpJs } from "../eval/lib/baselines.js";
 
-const { values } = parseArgs({ options: { rounds: { type: "string", default: "5" }, json: { type: "boolean", default: false } } });
+const { values } = parseArgs({ options: { rounds: { type: "string", default: "5" }, json: { type: "boolean", default: false }, "no-nlpjs": { type: "boolean", default: false } } });
 await initTensorFlow("auto");
 const analyzer = await TextAnalyzer.create(demoLexicon(await readKnowledgeWords("knowledge")));
 const intents = await IntentModelStore.open("models/intent");
 const emotions = await loadEmotionDetector("models", await readEmotionLexicon("knowledge"));
 const pipeline = new NluPipeline(analyzer, intents, emotions);
 const withoutEmotion = new NluPipeline(analyzer, intents);
-const texts = (await readLabelledDir("training/intents")).map((e) => e.text);
+const training = await readLabelledDir("training/intents");
+const texts = training.map((e) => e.text);
 // Long messages too: shoppers paste whole stories (up to the 2,000-character limit).
 for (let i = 0; i < 20; i++) texts.push(texts.slice(i * 40, i * 40 + 40).join("，").slice(0, 2000));
 
@@ -61,4 +65,24 @@ console.log(
   `parse over ${result.messages} messages (one core): p50 ${result.p50Ms.toFixed(3)} ms, p99 ${result.p99Ms.toFixed(3)} ms, max ${result.maxMs.toFixed(2)} ms, ${Math.round(result.messagesPerSecond)} messages/s`,
 );
 console.log(`the same parse without emotion detection: p50 ${result.withoutEmotion.p50Ms.toFixed(3)} ms, p99 ${result.withoutEmotion.p99Ms.toFixed(3)} ms`);
-if (values.json) console.log(JSON.stringify(result));
+
+let nlpjs: { p50Ms: number; p99Ms: number; messagesPerSecond: number; trainSeconds: number } | null = null;
+if (!values["no-nlpjs"]) {
+  const peer = await trainNlpJs(training);
+  for (const t of texts.slice(0, 500)) await peer.predict(t); // warm-up
+  const peerTimes: number[] = [];
+  let peerSpent = 0;
+  for (const t of texts) {
+    const s = performance.now();
+    await peer.predict(t);
+    const took = performance.now() - s;
+    peerTimes.push(took);
+    peerSpent += took;
+  }
+  peerTimes.sort((a, b) => a - b);
+  nlpjs = { p50Ms: quantile(peerTimes, 0.5), p99Ms: quantile(peerTimes, 0.99), messagesPerSecond: peerTimes.length / (peerSpent / 1000), trainSeconds: peer.trainSeconds };
+  console.log(
+    `NLP.js 4 on the same ${peerTimes.length} messages (intent only; trained in ${nlpjs.trainSeconds.toFixed(1)} s): p50 ${nlpjs.p50Ms.toFixed(3)} ms, p99 ${nlpjs.p99Ms.toFixed(3)} ms, ${Math.round(nlpjs.messagesPerSecond)} messages/s`,
+  );
+}
+if (values.json) console.log(JSON.stringify({ ...result, nlpjs }));
