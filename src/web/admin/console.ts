@@ -11,6 +11,7 @@ import { showDashboard } from "./dashboard.js";
 import { showEvaluation } from "./evaluation.js";
 import { showEntry, showKnowledge } from "./knowledge.js";
 import type { LoginResponse, Page, Stored } from "./types.js";
+import { loadSession, saveSession } from "../shared/session.js";
 
 const SESSION_KEY = "kefu:admin";
 const TITLE = "维护后台 · kefu";
@@ -92,21 +93,11 @@ export class AdminConsole {
   // ---- session ------------------------------------------------------------------------------
 
   private loadSession(): Session | null {
-    try {
-      const raw = sessionStorage.getItem(SESSION_KEY);
-      return raw ? (JSON.parse(raw) as Session) : null;
-    } catch {
-      return null;
-    }
+    return loadSession<Session>(SESSION_KEY);
   }
 
   private saveSession(s: Session | null): void {
-    try {
-      if (s) sessionStorage.setItem(SESSION_KEY, JSON.stringify(s));
-      else sessionStorage.removeItem(SESSION_KEY);
-    } catch {
-      /* signed in for this page only, then */
-    }
+    saveSession(SESSION_KEY, s);
   }
 
   private showLogin(message?: string): void {

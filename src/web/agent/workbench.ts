@@ -11,6 +11,7 @@ import type { AgentListItem, AgentProfile, AgentStatus, AgentView, LiveEvent } f
 import { beep, unlockAudio } from "./beep.js";
 import { renderConversation, renderSuggestions, type Canned, type Outgoing, type Suggestion } from "./conversation.js";
 import { handoffStatusZh, reasonZh, STATUS_ZH } from "./labels.js";
+import { loadSession, saveSession } from "../shared/session.js";
 
 const SESSION_KEY = "kefu:agent";
 const LIVE_TYPES = ["conversation_offered", "customer_message", "offer_withdrawn", "closed", "status_changed", "conversation_updated", "agent_left"] as const;
@@ -52,21 +53,11 @@ export class Workbench {
   // ---- session ------------------------------------------------------------------------------
 
   private loadSession(): Session | null {
-    try {
-      const raw = sessionStorage.getItem(SESSION_KEY);
-      return raw ? (JSON.parse(raw) as Session) : null;
-    } catch {
-      return null;
-    }
+    return loadSession<Session>(SESSION_KEY);
   }
 
   private saveSession(s: Session | null): void {
-    try {
-      if (s) sessionStorage.setItem(SESSION_KEY, JSON.stringify(s));
-      else sessionStorage.removeItem(SESSION_KEY);
-    } catch {
-      /* a session only for this page then */
-    }
+    saveSession(SESSION_KEY, s);
   }
 
   private showLogin(message?: string): void {
