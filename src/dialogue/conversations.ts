@@ -352,7 +352,9 @@ async function withHuman(
     replies = replies.map((r) => (r.type === "handoff" ? { ...r, text: where ? `${r.text}${where}` : r.text, queue: routed.queue } : r));
   }
   const ticket = events.find((e) => e.type === "TicketRequested");
-  if (ticket) {
+  // A scenario that recorded a case this turn (a complaint) has opened its ticket already.
+  const recorded = events.some((e) => e.type === "ActionExecuted" && ("caseId" in e.result || "refundId" in e.result));
+  if (ticket && !recorded) {
     const opened = await openTicket(ctx, deps.routing.tickets, {
       type: "other",
       subject: "顾客要求人工（本渠道无人工客服）",

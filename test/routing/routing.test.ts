@@ -317,6 +317,14 @@ describe.each(testDrivers)("service modes on $name", (driver) => {
     expect(((await status.json()) as { replies: { text?: string }[] }).replies[0]!.text).toContain(`${number}：已受理`);
   });
 
+  it("robot_only: a complaint is one ticket, not a second one for the request for a person", async () => {
+    const id = await startConversation(s.app, { channel: "api", customerId: "c-1002" });
+    const turn = await say(s.app, id, "我要投诉！你们快递员态度太差了，东西直接扔门口还骂人");
+    expect(turn.state.mode).toBe("bot");
+    const rows = await queryRows<{ type: string }>(s.database.db, sql`select type from tickets where conversation_id = ${id}`);
+    expect(rows).toEqual([{ type: "complaint" }]);
+  });
+
   it("human_first: a VIP goes to a person at once, an ordinary member starts with the bot", async () => {
     const vip = await startConversation(s.app, { channel: "app", customerId: "c-1001" });
     expect((await say(s.app, vip, "我的快递到哪了")).state.mode).toBe("queued");
