@@ -1,5 +1,5 @@
 /**
- * npm run bench:http [-- --seconds 60] [--connections 50] [--processes 1] [--pg-url URL] [--json]
+ * npm run bench:http [-- --seconds 60] [--connections 50] [--processes 1] [--rate R] [--pg-url URL] [--json]
  *
  * The service over HTTP as shops run it: `npm start` processes on a real PostgreSQL (a fresh schema
  * with the demo shop, dropped afterwards), behind a round-robin front when there are several, and
@@ -7,6 +7,9 @@
  * the journeys in eval/lib/journeys.ts (scenarios, knowledge questions, cancels, a hand-over).
  * Reports turns/s (messages answered), requests/s, latency p50/p99 over all requests, errors, and
  * each server's peak RSS. Rate limits are off for the run (one address sends everything).
+ *
+ * A soak: `--seconds 600 --rate R` holds R requests/s (half the measured maximum, say) and samples
+ * each server's RSS every 10 s, reporting its growth from the end of the first minute (warm-up) to the end.
  */
 import { readFile } from "node:fs/promises";
 import type { Server } from "node:http";
@@ -24,6 +27,7 @@ const { values } = parseArgs({
   options: {
     seconds: { type: "string", default: "60" },
     connections: { type: "string", default: "50" },
+    rate: { type: "string" },
     processes: { type: "string", default: "1" },
     "pg-url": { type: "string", default: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test" },
     json: { type: "boolean", default: false },
@@ -35,11 +39,12 @@ const url = values["pg-url"];
 const schema = `kefu_bench_http_${process.pid}`;
 const processes = Number(values.processes);
 
-/** Peak resident memory of a process (VmHWM), in MB. */
-async function peakRss(pid: number): Promise<number> {
+/** Resident memory of a process now (VmRSS) or at its peak (VmHWM), in MB. */
+async function rssMb(pid: number, field: "VmRSS" | "VmHWM"): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, "utf8");
-  return Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024);
+  return Math.round(Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024);
 }
+const peakRss = (pid: number) => rssMb(pid, "VmHWM");
 
 const database = await openDatabase({ kind: "postgres", url, schema, poolMax: 4 });
 const servers: ServerProcess[] = [];
@@ -107,8 +112,23 @@ try {
   await autocannon({ url: base, connections: 4, duration: 5, requests });
   turns = 0;
   handoffs = 0;
-  const result = await autocannon({ url: base, connections: Number(values.connections), duration: Number(values.seconds), requests });
+  const samples: { at: number; rss: number[] }[] = [];
+  const startedAt = Date.now();
+  const sampler = setInterval(() => {
+    void Promise.all(servers.map((s) => rssMb(s.child.pid!, "VmRSS"))).then((rss) => samples.push({ at: (Date.now() - startedAt) / 1000, rss }));
+  }, 10_000);
+  const result = await autocannon({
+    url: base,
+    connections: Number(values.connections),
+    duration: Number(values.seconds),
+    requests,
+    ...(values.rate ? { overallRate: Number(values.rate) } : {}),
+  });
+  clearInterval(sampler);
   const seconds = Number(values.seconds);
+  const afterWarmUp = samples.find((x) => x.at >= 60) ?? samples[0];
+  const last = samples.at(-1);
+  const growth = afterWarmUp && last && afterWarmUp !== last ? last.rss.map((r, i) => Math.round(((r - afterWarmUp.rss[i]!) / afterWarmUp.rss[i]!) * 1000) / 10) : null;
   const rss = await Promise.all(servers.map((s) => peakRss(s.child.pid!)));
   const summary = {
     processes,
@@ -124,12 +144,17 @@ try {
     errors: result.errors + result.timeouts + result.non2xx,
     non2xx: result.non2xx,
     peakRssMb: rss,
+    rate: values.rate ? Number(values.rate) : null,
+    rssAfterWarmUpMb: afterWarmUp?.rss ?? null,
+    rssAtEndMb: last?.rss ?? null,
+    rssGrowthPercent: growth,
   };
   if (values.json) console.log(JSON.stringify(summary));
   else {
     console.log(`${processes} process(es) on PostgreSQL, ${summary.connections} connections, ${seconds} s (journeys: ${JOURNEYS.length}, ${steps} turns each after the start)`);
     console.log("| processes | turns/s | requests/s | p50 ms | p99 ms | max ms | errors | peak RSS MB |");
     console.log(`| ${processes} | ${summary.turnsPerSecond} | ${summary.requestsPerSecond} | ${summary.latencyP50Ms} | ${summary.latencyP99Ms} | ${summary.latencyMaxMs} | ${summary.errors} | ${rss.join(", ")} |`);
+    if (growth) console.log(`RSS after the first minute ${summary.rssAfterWarmUpMb!.join(", ")} MB, at the end ${summary.rssAtEndMb!.join(", ")} MB: growth ${growth.join(", ")} %`);
   }
 } finally {
   front?.close();
