@@ -17,7 +17,7 @@ import { runNextClusterJob } from "../../src/learning/service.js";
 import { buildWebAssets } from "../../src/web/build.js";
 import { DEMO_NOW } from "../../src/shop/demo/generate.js";
 import { TEST_ADMIN_KEY, TEST_IDENTITY_SECRET, testLearningDeps } from "../helpers/app.js";
-import { adminApi, CHROMIUM, createAgent, createMaintainer, fullShot, hasChromium, launchBrowser, shot, startWebServer, type WebServer } from "./helpers.js";
+import { adminApi, CHROMIUM, createAgent, createMaintainer, fullShot, hasChromium, launchBrowser, openPage, shot, startWebServer, type WebServer } from "./helpers.js";
 
 const ADMIN_BUDGET_GZIP = 60 * 1024;
 
@@ -78,15 +78,7 @@ describe.skipIf(!hasChromium)(suite, () => {
     await server?.close();
   });
 
-  async function newPage(viewport = { width: 1360, height: 900 }) {
-    const context = await browser.newContext({ viewport, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
-    contexts.push(context);
-    context.setDefaultTimeout(WAIT.timeout);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    return { context, page, errors };
-  }
+  const newPage = (viewport = { width: 1360, height: 900 }) => openPage(browser, contexts, viewport, WAIT.timeout);
 
   /** The demo shop's widget, anonymous, asking one question; resolves with the bot's answer text. */
   async function widgetAnswer(question: string): Promise<string> {

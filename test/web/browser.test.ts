@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { CHROMIUM, createAgent, hasChromium, launchBrowser, shot, startWebServer, type WebServer } from "./helpers.js";
+import { CHROMIUM, createAgent, hasChromium, launchBrowser, openPage, shot, startWebServer, type WebServer } from "./helpers.js";
 
 const suite = hasChromium ? "widget and workbench in Chromium" : `browser tests (skipped: ${CHROMIUM} not installed)`;
 const WAIT = { timeout: 10_000 };
@@ -23,15 +23,7 @@ describe.skipIf(!hasChromium)(suite, () => {
     await server?.close();
   });
 
-  async function newPage(viewport = { width: 1280, height: 860 }) {
-    const context = await browser.newContext({ viewport, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
-    contexts.push(context);
-    context.setDefaultTimeout(WAIT.timeout);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    return { context, page, errors };
-  }
+  const newPage = (viewport = { width: 1280, height: 860 }) => openPage(browser, contexts, viewport, WAIT.timeout);
 
   /** The demo shop as one of the demo customers (through the page's own selector). */
   async function openShopAs(page: Page, customerId: string) {

@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import type { ServiceContext } from "../../src/context.js";
 import type { Database } from "../../src/db/client.js";
 import type { LanguageServices } from "../../src/services.js";
@@ -115,4 +115,18 @@ export async function adminApi<T = unknown>(url: string, path: string, init: { m
   });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+/**
+ * A page in a fresh browser context (Chinese locale, Beijing time), added to `contexts` for closing;
+ * `errors` collects the page's uncaught errors, which a test expects to stay empty.
+ */
+export async function openPage(browser: Browser, contexts: BrowserContext[], viewport: { width: number; height: number }, timeoutMs: number) {
+  const context = await browser.newContext({ viewport, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+  contexts.push(context);
+  context.setDefaultTimeout(timeoutMs);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  return { context, page, errors };
 }
