@@ -197,6 +197,8 @@ describe.skipIf(!hasChromium)(suite, () => {
     await shopper.page.locator(".handoff").waitFor(WAIT);
     await agent.page.getByRole("button", { name: /接入 刘洋/ }).click();
     await shopper.page.locator(".head .state", { hasText: "人工客服 小李" }).waitFor(WAIT);
+    // The shopper may see the agent's name before the workbench has redrawn the accepted view.
+    await agent.page.locator(".suggestions").waitFor(WAIT);
     expect(await agent.page.locator(".suggestions").count()).toBe(1);
 
     await agent.page.selectOption("#transfer-group", "after_sale");
