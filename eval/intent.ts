@@ -15,7 +15,7 @@ import { FEATURE_CLOCK, readLabelledDir, readLabelledTsv, toExamples, type Label
 import { DEFAULT_FEATURES } from "../src/nlp/intent/features.js";
 import { crossValidate } from "../src/nlp/intent/cross-validate.js";
 import { decideIntent, OUT_OF_SCOPE, type IntentModel } from "../src/nlp/intent/model.js";
-import { DEFAULT_TRAIN_OPTIONS, trainIntentModel, type TrainOptions } from "../src/nlp/intent/train.js";
+import { DEFAULT_TRAIN_OPTIONS, SHOP_INTENT_OPTIONS, trainIntentModel, type TrainOptions } from "../src/nlp/intent/train.js";
 import { demoLexicon, readKnowledgeWords } from "../src/nlp/lexicon.js";
 import { trainCharLinear, trainNaiveBayes, trainNaturalBayes, trainNlpJs, type Classifier } from "./lib/baselines.js";
 
@@ -35,6 +35,7 @@ const { values } = parseArgs({
     dropout: { type: "string" },
     "min-count": { type: "string" },
     batch: { type: "string" },
+    members: { type: "string" },
     "min-confidence": { type: "string" },
     "min-margin": { type: "string" },
   },
@@ -43,13 +44,16 @@ if (!!values.train !== !!values.test) {
   console.error("give both --train and --test, or neither (k-fold cross-validation on training/intents)");
   process.exit(2);
 }
-const overrides: Partial<TrainOptions> = {};
+// Cross-validation on the shop's intent folders uses the shop's recipe (as `npm run train` does); other files the generic one.
+const crossValidating = !values.train;
+const overrides: Partial<TrainOptions> = crossValidating ? { ...SHOP_INTENT_OPTIONS } : {};
 if (values.hidden) overrides.hidden = Number(values.hidden);
 if (values.epochs) overrides.epochs = Number(values.epochs);
 if (values.lr) overrides.learningRate = Number(values.lr);
 if (values.dropout) overrides.dropout = Number(values.dropout);
 if (values["min-count"]) overrides.minFeatureCount = Number(values["min-count"]);
 if (values.batch) overrides.batchSize = Number(values.batch);
+if (values.members) overrides.members = Number(values.members);
 if (values["min-confidence"]) overrides.minConfidence = Number(values["min-confidence"]);
 if (values["min-margin"]) overrides.minMargin = Number(values["min-margin"]);
 

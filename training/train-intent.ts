@@ -18,7 +18,7 @@ import { crossValidate } from "../src/nlp/intent/cross-validate.js";
 import { hashData, readLabelledDir, toExamples } from "../src/nlp/intent/dataset.js";
 import { DEFAULT_FEATURES } from "../src/nlp/intent/features.js";
 import { IntentModel } from "../src/nlp/intent/model.js";
-import { trainIntentModel, type TrainProgress } from "../src/nlp/intent/train.js";
+import { SHOP_INTENT_OPTIONS, trainIntentModel, type TrainProgress } from "../src/nlp/intent/train.js";
 import { demoLexicon, readKnowledgeWords } from "../src/nlp/lexicon.js";
 
 const { values } = parseArgs({
@@ -53,6 +53,7 @@ if (!values.quick) {
   const k = Number(values.folds);
   const { gold, predicted } = await crossValidate(analyzer, data, k, {
     features: DEFAULT_FEATURES,
+    train: SHOP_INTENT_OPTIONS,
     onProgress: (f) => progressBar(`cross-validation fold ${f + 1}/${k}`),
   });
   const report = classificationReport(gold, predicted, 15);
@@ -65,7 +66,7 @@ if (!values.quick) {
   if (values["cv-only"]) process.exit(0);
 }
 
-const model = await trainIntentModel(examples, DEFAULT_FEATURES, {}, { trainingDataHash: hashData(data), onProgress: progressBar("final model") });
-const final = new IntentModel({ ...model.manifest, ...(metrics ? { metrics } : {}) }, model.vocabulary, model.weights);
+const model = await trainIntentModel(examples, DEFAULT_FEATURES, SHOP_INTENT_OPTIONS, { trainingDataHash: hashData(data), onProgress: progressBar("final model") });
+const final = new IntentModel({ ...model.manifest, ...(metrics ? { metrics } : {}) }, model.vocabulary, model.members);
 await final.save(values.out);
 console.log(`wrote ${values.out}: ${final.vocabulary.features.length} features, trained in ${final.manifest.trainSeconds} s`);

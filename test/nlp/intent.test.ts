@@ -100,6 +100,26 @@ describe("training", () => {
     expect(correct / tiny.length).toBeGreaterThanOrEqual(0.9);
   });
 
+  it("averages an ensemble's networks, each the network its seed alone would give", async () => {
+    const examples = toExamples(analyzer, tiny, DEFAULT_FEATURES);
+    const pair = await trainIntentModel(examples, DEFAULT_FEATURES, { ...options, seed: 3, members: 2 });
+    const three = await trainIntentModel(examples, DEFAULT_FEATURES, { ...options, seed: 3, members: 1 });
+    const four = await trainIntentModel(examples, DEFAULT_FEATURES, { ...options, seed: 4, members: 1 });
+    expect(pair.members).toHaveLength(2);
+    expect(pair.manifest.members).toBe(2);
+    expect(Buffer.from(pair.members[1]!.w1.buffer).equals(Buffer.from(four.weights.w1.buffer))).toBe(true);
+    const x = pair.vectorize(analyzer.analyze("物流到哪了", NOW));
+    const byName = (m: IntentModel) => Object.fromEntries(m.rank(x).map((s) => [s.name, s.confidence]));
+    const [p, a, b] = [byName(pair), byName(three), byName(four)];
+    for (const label of pair.labels) expect(p[label]).toBeCloseTo((a[label]! + b[label]!) / 2, 6);
+
+    const dir = await mkdtemp(join(tmpdir(), "kefu-ensemble-"));
+    await pair.save(dir);
+    const loaded = await IntentModel.load(dir);
+    expect(loaded.members).toHaveLength(2);
+    expect(loaded.rank(x)).toEqual(pair.rank(x));
+  });
+
   it("saves and loads a model that ranks identically, and the store swaps in a retrained one", async () => {
     const dir = await mkdtemp(join(tmpdir(), "kefu-intent-"));
     const examples = toExamples(analyzer, tiny, DEFAULT_FEATURES);

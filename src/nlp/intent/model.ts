@@ -1,5 +1,6 @@
 /**
- * The intent model at serving time: a one-hidden-layer network over sparse TF-IDF features,
+ * The intent model at serving time: one or more one-hidden-layer networks over the same sparse TF-IDF
+ * features (an ensemble of members trained from different seeds, their probabilities averaged),
  * trained with TensorFlow.js (train.ts) and evaluated here in plain JavaScript, touching only the
  * weight rows of the features a message has (a few dozen), so one message costs microseconds.
  */
@@ -32,6 +33,8 @@ export interface IntentManifest {
   trainSeconds: number;
   epochs: number;
   seed: number;
+  /** Networks in the ensemble (absent in models written before ensembles: 1); weights.bin holds them one after another. */
+  members?: number;
   /** Cross-validated figures, when the training run computed them. */
   metrics?: Record<string, number>;
   weightsSha256?: string;
@@ -52,9 +55,15 @@ export class IntentModel {
   constructor(
     readonly manifest: IntentManifest,
     readonly vocabulary: Vocabulary,
-    readonly weights: IntentWeights,
+    readonly members: readonly IntentWeights[],
   ) {
+    if (members.length === 0) throw new Error("an intent model needs at least one network");
     this.index = new Map(vocabulary.features.map((f, i) => [f, i]));
+  }
+
+  /** The first network's weights (the one `embed` uses). */
+  get weights(): IntentWeights {
+    return this.members[0]!;
   }
 
   get labels() {
@@ -67,8 +76,8 @@ export class IntentModel {
   }
 
   /**
-   * The hidden layer's activations, scaled to unit length: a sentence vector in which texts of the
-   * same label lie close together (used as the knowledge base's dense encoder).
+   * The first network's hidden-layer activations, scaled to unit length: a sentence vector in which
+   * texts of the same label lie close together (used as the knowledge base's dense encoder).
    */
   embed(x: SparseVector): Float32Array {
     const hidden = this.manifest.hidden;
@@ -91,42 +100,15 @@ export class IntentModel {
     return h;
   }
 
-  /** Probabilities for every label, highest first. */
+  /** Probabilities for every label, highest first (averaged over the ensemble's networks). */
   rank(x: SparseVector): IntentScore[] {
-    const { hidden, labels } = { hidden: this.manifest.hidden, labels: this.manifest.labels };
-    const C = labels.length;
-    const { w1, b1, w2, b2 } = this.weights;
-    let logits: Float64Array;
-    if (hidden === 0) {
-      logits = Float64Array.from(b1);
-      for (let k = 0; k < x.ids.length; k++) {
-        const row = x.ids[k]! * C;
-        const v = x.values[k]!;
-        for (let j = 0; j < C; j++) logits[j]! += v * w1[row + j]!;
-      }
-    } else {
-      const h = Float64Array.from(b1);
-      for (let k = 0; k < x.ids.length; k++) {
-        const row = x.ids[k]! * hidden;
-        const v = x.values[k]!;
-        for (let j = 0; j < hidden; j++) h[j]! += v * w1[row + j]!;
-      }
-      logits = Float64Array.from(b2);
-      for (let j = 0; j < hidden; j++) {
-        const a = h[j]! > 0 ? h[j]! : 0;
-        if (a === 0) continue;
-        const row = j * C;
-        for (let c = 0; c < C; c++) logits[c]! += a * w2[row + c]!;
-      }
+    const labels = this.manifest.labels;
+    const probabilities = new Float64Array(labels.length);
+    for (const weights of this.members) {
+      const p = memberProbabilities(x, weights, this.manifest.hidden, labels.length);
+      for (let c = 0; c < p.length; c++) probabilities[c]! += p[c]! / this.members.length;
     }
-    const max = Math.max(...logits);
-    let sum = 0;
-    const exp = logits.map((l) => {
-      const e = Math.exp(l - max);
-      sum += e;
-      return e;
-    });
-    return labels.map((name, i) => ({ name, confidence: exp[i]! / sum })).sort((a, b) => b.confidence - a.confidence);
+    return labels.map((name, i) => ({ name, confidence: probabilities[i]! })).sort((a, b) => b.confidence - a.confidence);
   }
 
   /** The decided intent: the top label, or out_of_scope when unsure; with the ranking. */
@@ -138,14 +120,14 @@ export class IntentModel {
   /** Writes manifest.json, vocab.json and weights.bin into dir (atomically per file). */
   async save(dir: string): Promise<void> {
     await mkdir(dir, { recursive: true });
-    const { w1, b1, w2, b2 } = this.weights;
-    const buffer = Buffer.alloc((w1.length + b1.length + w2.length + b2.length) * 4);
+    const parts = this.members.flatMap(({ w1, b1, w2, b2 }) => [w1, b1, w2, b2]);
+    const buffer = Buffer.alloc(parts.reduce((n, part) => n + part.byteLength, 0));
     let offset = 0;
-    for (const part of [w1, b1, w2, b2]) {
+    for (const part of parts) {
       Buffer.from(part.buffer, part.byteOffset, part.byteLength).copy(buffer, offset);
       offset += part.byteLength;
     }
-    const manifest: IntentManifest = { ...this.manifest, weightsSha256: createHash("sha256").update(buffer).digest("hex") };
+    const manifest: IntentManifest = { ...this.manifest, members: this.members.length, weightsSha256: createHash("sha256").update(buffer).digest("hex") };
     await writeAtomic(join(dir, "weights.bin"), buffer);
     await writeAtomic(join(dir, "vocab.json"), JSON.stringify(this.vocabulary));
     // The manifest goes last: a reader that sees the new manifest finds the new weights.
@@ -165,15 +147,59 @@ export class IntentModel {
     const C = manifest.labels.length;
     const H = manifest.hidden;
     const sizes = H === 0 ? [V * C, C, 0, 0] : [V * H, H, H * C, C];
-    if (sizes.reduce((a, b) => a + b, 0) !== floats.length) throw new Error(`${dir}: weights.bin has the wrong size`);
+    const count = manifest.members ?? 1;
+    if (!Number.isInteger(count) || count < 1 || sizes.reduce((a, b) => a + b, 0) * count !== floats.length) {
+      throw new Error(`${dir}: weights.bin has the wrong size`);
+    }
     let offset = 0;
-    const [w1, b1, w2, b2] = sizes.map((n) => {
-      const part = floats.subarray(offset, offset + n);
-      offset += n;
-      return part;
-    }) as [Float32Array, Float32Array, Float32Array, Float32Array];
-    return new IntentModel(manifest, vocabulary, { w1, b1, w2, b2 });
+    const members: IntentWeights[] = [];
+    for (let m = 0; m < count; m++) {
+      const [w1, b1, w2, b2] = sizes.map((n) => {
+        const part = floats.subarray(offset, offset + n);
+        offset += n;
+        return part;
+      }) as [Float32Array, Float32Array, Float32Array, Float32Array];
+      members.push({ w1, b1, w2, b2 });
+    }
+    return new IntentModel(manifest, vocabulary, members);
   }
+}
+
+/** One network's softmax over the labels. */
+function memberProbabilities(x: SparseVector, weights: IntentWeights, hidden: number, C: number): Float64Array {
+  const { w1, b1, w2, b2 } = weights;
+  let logits: Float64Array;
+  if (hidden === 0) {
+    logits = Float64Array.from(b1);
+    for (let k = 0; k < x.ids.length; k++) {
+      const row = x.ids[k]! * C;
+      const v = x.values[k]!;
+      for (let j = 0; j < C; j++) logits[j]! += v * w1[row + j]!;
+    }
+  } else {
+    const h = Float64Array.from(b1);
+    for (let k = 0; k < x.ids.length; k++) {
+      const row = x.ids[k]! * hidden;
+      const v = x.values[k]!;
+      for (let j = 0; j < hidden; j++) h[j]! += v * w1[row + j]!;
+    }
+    logits = Float64Array.from(b2);
+    for (let j = 0; j < hidden; j++) {
+      const a = h[j]! > 0 ? h[j]! : 0;
+      if (a === 0) continue;
+      const row = j * C;
+      for (let c = 0; c < C; c++) logits[c]! += a * w2[row + c]!;
+    }
+  }
+  let max = -Infinity;
+  for (const l of logits) if (l > max) max = l;
+  let sum = 0;
+  for (let c = 0; c < C; c++) {
+    logits[c] = Math.exp(logits[c]! - max);
+    sum += logits[c]!;
+  }
+  for (let c = 0; c < C; c++) logits[c]! /= sum;
+  return logits;
 }
 
 async function writeAtomic(path: string, data: string | Buffer) {

@@ -1,11 +1,12 @@
 /**
  * Trains the intent model with TensorFlow.js: TF-IDF features into an optional ReLU hidden layer with dropout, and a softmax output,
- * optimised with Adam. Seeded: the same data, options and backend give the same model.
+ * optimised with Adam; `members` such networks from consecutive seeds make an ensemble whose probabilities are averaged.
+ * Seeded: the same data, options and backend give the same model.
  */
 import { tf } from "../../ml/tf.js";
 import { mulberry32, shuffleInPlace } from "../../shared/random.js";
 import { buildVocabulary, vectorize, type FeatureOptions, type SparseVector } from "./features.js";
-import { IntentModel, type IntentManifest } from "./model.js";
+import { IntentModel, type IntentManifest, type IntentWeights } from "./model.js";
 
 export interface TrainOptions {
   hidden: number;
@@ -19,6 +20,8 @@ export interface TrainOptions {
   seed: number;
   minConfidence: number;
   minMargin: number;
+  /** Networks trained from seeds seed, seed + 1, ... and averaged. */
+  members: number;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
@@ -33,7 +36,15 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   seed: 42,
   minConfidence: 0.2,
   minMargin: 0.02,
+  members: 1,
 };
+
+/**
+ * The recipe for the shop's own intents (training/intents): 8 epochs instead of 16, chosen by 5-fold
+ * cross-validation (92.8% macro-F1 against 92.3%, three seeds 92.8–92.9%). The generic default stays at
+ * 16 epochs, which smaller public sets need (SMP2020, 3,402 examples: 95.2% at 16 epochs, 94.2% at 8).
+ */
+export const SHOP_INTENT_OPTIONS: Partial<TrainOptions> = { epochs: 8 };
 
 export interface TrainExample {
   features: string[];
@@ -41,6 +52,7 @@ export interface TrainExample {
 }
 
 export interface TrainProgress {
+  /** Epochs done over all members, and the total. */
   epoch: number;
   epochs: number;
   loss: number;
@@ -85,7 +97,45 @@ export async function trainIntentModel(
   const vectors: SparseVector[] = examples.map((e) => vectorize(e.features, index, vocabulary.idf));
   const targets = examples.map((e) => labelIndex.get(e.label)!);
   const V = vocabulary.features.length;
-  const C = labels.length;
+  const members: IntentWeights[] = [];
+  for (let m = 0; m < o.members; m++) {
+    members.push(
+      await trainNetwork(vectors, targets, V, labels.length, { ...o, seed: o.seed + m }, (epoch, loss) => {
+        const done = m * o.epochs + epoch;
+        const total = o.members * o.epochs;
+        const elapsed = (performance.now() - started) / 1000;
+        meta.onProgress?.({ epoch: done, epochs: total, loss, elapsedSeconds: elapsed, etaSeconds: (elapsed / done) * (total - done) });
+      }),
+    );
+  }
+
+  const manifest: IntentManifest = {
+    format: "kefu-intent/1",
+    createdAt: new Date().toISOString(),
+    labels,
+    features,
+    hidden: o.hidden,
+    minConfidence: o.minConfidence,
+    minMargin: o.minMargin,
+    trainingDataHash: meta.trainingDataHash ?? "",
+    examples: examples.length,
+    trainSeconds: Math.round((performance.now() - started) / 10) / 100,
+    epochs: o.epochs,
+    seed: o.seed,
+    members: members.length,
+  };
+  return new IntentModel(manifest, vocabulary, members);
+}
+
+/** One network, trained from `o.seed`; `onEpoch` hears each epoch's mean loss. */
+async function trainNetwork(
+  vectors: readonly SparseVector[],
+  targets: readonly number[],
+  V: number,
+  C: number,
+  o: TrainOptions,
+  onEpoch: (epoch: number, loss: number) => void,
+): Promise<IntentWeights> {
   const H = o.hidden;
   const outIn = H === 0 ? C : H;
 
@@ -97,7 +147,7 @@ export async function trainIntentModel(
   const b2 = H === 0 ? null : tf.variable(tf.zeros([C]));
   const optimizer = tf.train.adam(o.learningRate);
   const shuffle = mulberry32(o.seed);
-  const order = examples.map((_, i) => i);
+  const order = vectors.map((_, i) => i);
   let step = 0;
 
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
@@ -141,14 +191,7 @@ export async function trainIntentModel(
       loss.dispose();
       batches++;
     }
-    const elapsed = (performance.now() - started) / 1000;
-    meta.onProgress?.({
-      epoch,
-      epochs: o.epochs,
-      loss: lossSum / batches,
-      elapsedSeconds: elapsed,
-      etaSeconds: (elapsed / epoch) * (o.epochs - epoch),
-    });
+    onEpoch(epoch, lossSum / batches);
   }
 
   const weights = {
@@ -160,19 +203,5 @@ export async function trainIntentModel(
   for (const v of [w1, b1, w2, b2]) v?.dispose();
   optimizer.dispose();
 
-  const manifest: IntentManifest = {
-    format: "kefu-intent/1",
-    createdAt: new Date().toISOString(),
-    labels,
-    features,
-    hidden: H,
-    minConfidence: o.minConfidence,
-    minMargin: o.minMargin,
-    trainingDataHash: meta.trainingDataHash ?? "",
-    examples: examples.length,
-    trainSeconds: Math.round((performance.now() - started) / 10) / 100,
-    epochs: o.epochs,
-    seed: o.seed,
-  };
-  return new IntentModel(manifest, vocabulary, weights);
+  return weights;
 }
