@@ -1,5 +1,5 @@
 /**
- * npm run bench:dialogue [-- --turns N] [--pg-url URL | --no-pg] [--json]
+ * npm run bench:dialogue [-- --turns N] [--pg-url URL | --no-pg] [--no-pglite] [--json]
  *
  * Conversation turn latency, in-process: each turn is a full POST /v1/conversations/:id/messages
  * through the Hono app (validation, storing the message, NLU, dialogue, shop queries and writes,
@@ -21,6 +21,7 @@ const { values } = parseArgs({
     turns: { type: "string", default: "1500" },
     "pg-url": { type: "string", default: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test" },
     "no-pg": { type: "boolean", default: false },
+    "no-pglite": { type: "boolean", default: false },
     json: { type: "boolean", default: false },
   },
 });
@@ -37,6 +38,9 @@ interface Result {
   p99: number;
   max: number;
   perSecond: number;
+  /** This process's CPU (user + system) per timed turn, and the system part of it. */
+  cpuMsPerTurn: number;
+  sysMsPerTurn: number;
 }
 
 async function bench(name: string, options: DatabaseOptions, turns: number): Promise<Result> {
@@ -66,8 +70,10 @@ async function bench(name: string, options: DatabaseOptions, turns: number): Pro
     };
     await run(200, false); // warm-up: JIT, caches, connection pool
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     await run(turns, true);
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
     const sorted = [...times].sort((a, b) => a - b);
     const r2 = (x: number) => Math.round(x * 100) / 100;
     return {
@@ -78,6 +84,8 @@ async function bench(name: string, options: DatabaseOptions, turns: number): Pro
       p99: r2(quantile(sorted, 0.99)),
       max: r2(sorted.at(-1)!),
       perSecond: Math.round(times.length / seconds),
+      cpuMsPerTurn: r2((cpu.user + cpu.system) / 1000 / times.length),
+      sysMsPerTurn: r2(cpu.system / 1000 / times.length),
     };
   } finally {
     await close();
@@ -86,7 +94,8 @@ async function bench(name: string, options: DatabaseOptions, turns: number): Pro
 
 await initTensorFlow("auto", log);
 const turns = Number(values.turns);
-const results: Result[] = [await bench("pglite (in memory)", { kind: "pglite", dataDir: null }, turns)];
+const results: Result[] = [];
+if (!values["no-pglite"]) results.push(await bench("pglite (in memory)", { kind: "pglite", dataDir: null }, turns));
 if (!values["no-pg"]) {
   const schema = `kefu_bench_${process.pid}`;
   try {
@@ -102,10 +111,10 @@ if (!values["no-pg"]) {
 
 if (values.json) console.log(JSON.stringify(results, null, 2));
 else {
-  console.log("driver                 turns   p50 ms  p90 ms  p99 ms  max ms  turns/s");
+  console.log("driver                 turns   p50 ms  p90 ms  p99 ms  max ms  turns/s  cpu ms/turn (sys)");
   for (const r of results) {
     console.log(
-      `${r.driver.padEnd(22)} ${String(r.turns).padStart(5)} ${r.p50.toFixed(2).padStart(8)} ${r.p90.toFixed(2).padStart(7)} ${r.p99.toFixed(2).padStart(7)} ${r.max.toFixed(2).padStart(7)} ${String(r.perSecond).padStart(8)}`,
+      `${r.driver.padEnd(22)} ${String(r.turns).padStart(5)} ${r.p50.toFixed(2).padStart(8)} ${r.p90.toFixed(2).padStart(7)} ${r.p99.toFixed(2).padStart(7)} ${r.max.toFixed(2).padStart(7)} ${String(r.perSecond).padStart(8)}  ${r.cpuMsPerTurn.toFixed(2).padStart(6)} (${r.sysMsPerTurn.toFixed(2)})`,
     );
   }
   console.log("target: p99 ≤ 15 ms on PostgreSQL");

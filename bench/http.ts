@@ -6,12 +6,14 @@
  * autocannon playing whole shopper conversations: start a conversation, then its 3–4 messages, over
  * the journeys in eval/lib/journeys.ts (scenarios, knowledge questions, cancels, a hand-over).
  * Reports turns/s (messages answered), requests/s, latency p50/p99 over all requests, errors, and
- * each server's peak RSS. Rate limits are off for the run (one address sends everything).
+ * each server's peak RSS, and where the machine's CPU went per turn: the servers, this process (the load
+ * generator, and the round-robin front when there is one) and PostgreSQL's processes. Rate limits are
+ * off for the run (one address sends everything).
  *
  * A soak: `--seconds 600 --rate R` holds R requests/s (half the measured maximum, say) and samples
  * each server's RSS every 10 s, reporting its growth from the end of the first minute (warm-up) to the end.
  */
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
@@ -45,6 +47,25 @@ async function rssMb(pid: number, field: "VmRSS" | "VmHWM"): Promise<number> {
   return Math.round(Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024);
 }
 const peakRss = (pid: number) => rssMb(pid, "VmHWM");
+
+/** CPU seconds (user + system) a process has used; 0 once it is gone. Linux reports them in ticks of 1/100 s. */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+  // The command name is in parentheses and may hold spaces: count fields after its closing one.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return fields.length > 13 ? (Number(fields[11]) + Number(fields[12])) / 100 : 0;
+}
+
+/** CPU seconds of every PostgreSQL server process on this machine (the postmaster and its backends). */
+async function postgresCpuSeconds(): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
+    if (stat.includes("(postgres)")) total += await cpuSeconds(Number(entry));
+  }
+  return total;
+}
 
 const database = await openDatabase({ kind: "postgres", url, schema, poolMax: 4 });
 const servers: ServerProcess[] = [];
@@ -114,6 +135,7 @@ try {
   handoffs = 0;
   const samples: { at: number; rss: number[] }[] = [];
   const startedAt = Date.now();
+  const cpuAtStart = { servers: await Promise.all(servers.map((x) => cpuSeconds(x.child.pid!))), self: process.cpuUsage(), postgres: await postgresCpuSeconds() };
   const sampler = setInterval(() => {
     void Promise.all(servers.map((s) => rssMb(s.child.pid!, "VmRSS"))).then((rss) => samples.push({ at: (Date.now() - startedAt) / 1000, rss }));
   }, 10_000);
@@ -126,6 +148,15 @@ try {
   });
   clearInterval(sampler);
   const seconds = Number(values.seconds);
+  const selfCpu = process.cpuUsage(cpuAtStart.self);
+  const serverCpu = (await Promise.all(servers.map((x) => cpuSeconds(x.child.pid!)))).reduce((sum, c, i) => sum + c - cpuAtStart.servers[i]!, 0);
+  const postgresCpu = (await postgresCpuSeconds()) - cpuAtStart.postgres;
+  const perTurnMs = (cpu: number) => (turns ? Math.round((cpu / turns) * 1000 * 100) / 100 : null);
+  const cpuMsPerTurn = {
+    servers: perTurnMs(serverCpu),
+    loadGenerator: perTurnMs((selfCpu.user + selfCpu.system) / 1e6),
+    postgres: perTurnMs(postgresCpu),
+  };
   const afterWarmUp = samples.find((x) => x.at >= 60) ?? samples[0];
   const last = samples.at(-1);
   const growth = afterWarmUp && last && afterWarmUp !== last ? last.rss.map((r, i) => Math.round(((r - afterWarmUp.rss[i]!) / afterWarmUp.rss[i]!) * 1000) / 10) : null;
@@ -148,12 +179,16 @@ try {
     rssAfterWarmUpMb: afterWarmUp?.rss ?? null,
     rssAtEndMb: last?.rss ?? null,
     rssGrowthPercent: growth,
+    cpuMsPerTurn,
   };
   if (values.json) console.log(JSON.stringify(summary));
   else {
     console.log(`${processes} process(es) on PostgreSQL, ${summary.connections} connections, ${seconds} s (journeys: ${JOURNEYS.length}, ${steps} turns each after the start)`);
     console.log("| processes | turns/s | requests/s | p50 ms | p99 ms | max ms | errors | peak RSS MB |");
     console.log(`| ${processes} | ${summary.turnsPerSecond} | ${summary.requestsPerSecond} | ${summary.latencyP50Ms} | ${summary.latencyP99Ms} | ${summary.latencyMaxMs} | ${summary.errors} | ${rss.join(", ")} |`);
+    console.log(
+      `CPU per turn: servers ${cpuMsPerTurn.servers} ms, load generator${front ? " and front" : ""} ${cpuMsPerTurn.loadGenerator} ms, PostgreSQL ${cpuMsPerTurn.postgres} ms`,
+    );
     if (growth) console.log(`RSS after the first minute ${summary.rssAfterWarmUpMb!.join(", ")} MB, at the end ${summary.rssAtEndMb!.join(", ")} MB: growth ${growth.join(", ")} %`);
   }
 } finally {

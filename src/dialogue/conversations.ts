@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { Actor, ServiceContext } from "../context.js";
 import { queryRows, type Tx } from "../db/client.js";
+import { hotQuery, placeholder } from "../db/hot-query.js";
 import * as t from "../db/schema.js";
 import type { ParseResult } from "../nlp/pipeline.js";
 import { authenticateCustomer } from "../shop/customers.js";
@@ -220,12 +221,7 @@ async function answerPending(ctx: ServiceContext, deps: ConversationDeps, conver
   const oldestPending = async (tx: Tx) => {
     const row = await lockConversation(tx, conversationId);
     // Two rows tell whether another one waits behind this one, without a further round trip.
-    const pending = await tx
-      .select()
-      .from(t.messages)
-      .where(and(eq(t.messages.conversationId, conversationId), gt(t.messages.seq, row.handledSeq), eq(t.messages.role, "user")))
-      .orderBy(asc(t.messages.seq))
-      .limit(2);
+    const pending = await pendingMessages(tx, { conversationId, after: row.handledSeq });
     return { row, message: pending[0], more: pending.length > 1 };
   };
   for (;;) {
@@ -258,6 +254,16 @@ async function answerPending(ctx: ServiceContext, deps: ConversationDeps, conver
 }
 
 type MessageRow = typeof t.messages.$inferSelect;
+
+/** The first two user messages after `after`: the one to answer, and whether another waits. */
+const pendingMessages = hotQuery("kefu_pending_messages", (db) =>
+  db
+    .select()
+    .from(t.messages)
+    .where(and(eq(t.messages.conversationId, placeholder<string>("conversationId")), gt(t.messages.seq, placeholder<number>("after")), eq(t.messages.role, "user")))
+    .orderBy(asc(t.messages.seq))
+    .limit(2),
+);
 
 async function answerOne(
   ctx: ServiceContext,

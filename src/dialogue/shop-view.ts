@@ -5,12 +5,20 @@
  */
 import { eq } from "drizzle-orm";
 import type { ServiceContext } from "../context.js";
+import { hotQuery, placeholder } from "../db/hot-query.js";
 import { customers } from "../db/schema.js";
 import { findOrder, findOrderBrief, listCustomerOrderBriefs, type OrderBrief, type OrderDetail } from "../shop/orders.js";
 import { getProduct, type ProductDetail } from "../shop/products.js";
 import { NotFoundError } from "../shared/errors.js";
 import type { ShopView } from "./forms.js";
 import type { DialogueState } from "./state.js";
+
+const customerBrief = hotQuery("kefu_customer_brief", (db) =>
+  db
+    .select({ id: customers.id, name: customers.name, vipLevel: customers.vipLevel, defaultAddress: customers.defaultAddress })
+    .from(customers)
+    .where(eq(customers.id, placeholder<string>("id"))),
+);
 
 export function createShopView(ctx: ServiceContext, state: () => DialogueState): ShopView {
   let orders: Promise<OrderBrief[]> | null = null;
@@ -33,11 +41,7 @@ export function createShopView(ctx: ServiceContext, state: () => DialogueState):
     customer() {
       const id = state().customerId;
       if (!id) return Promise.resolve(null);
-      customer ??= ctx.db
-        .select({ id: customers.id, name: customers.name, vipLevel: customers.vipLevel, defaultAddress: customers.defaultAddress })
-        .from(customers)
-        .where(eq(customers.id, id))
-        .then((rows) => rows[0] ?? null);
+      customer ??= customerBrief(ctx.db, { id }).then((rows) => rows[0] ?? null);
       return customer;
     },
     orders() {

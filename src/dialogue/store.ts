@@ -5,6 +5,7 @@
  */
 import { eq, sql } from "drizzle-orm";
 import type { Tx } from "../db/client.js";
+import { hotQuery, placeholder } from "../db/hot-query.js";
 import * as t from "../db/schema.js";
 import { NotFoundError } from "../shared/errors.js";
 import type { Reply } from "./replies.js";
@@ -12,10 +13,15 @@ import { applyEvent, type DialogueEvent, type DialogueState } from "./state.js";
 
 export type ConversationRow = typeof t.conversations.$inferSelect;
 
+const byId = () => eq(t.conversations.id, placeholder<string>("id"));
+const lockRow = hotQuery("kefu_lock_conversation", (db) => db.select().from(t.conversations).where(byId()).for("update"));
+const lockRowUnlessLocked = hotQuery("kefu_lock_conversation_skip", (db) =>
+  db.select().from(t.conversations).where(byId()).for("update", { skipLocked: true }),
+);
+
 /** Locks a conversation's row for the rest of the transaction (404 when it does not exist). */
 export async function lockConversation(tx: Tx, id: string, options: { skipLocked?: boolean } = {}): Promise<ConversationRow | null> {
-  const query = tx.select().from(t.conversations).where(eq(t.conversations.id, id));
-  const [row] = await (options.skipLocked ? query.for("update", { skipLocked: true }) : query.for("update"));
+  const [row] = await (options.skipLocked ? lockRowUnlessLocked : lockRow)(tx, { id });
   if (!row && !options.skipLocked) throw new NotFoundError(`conversation ${id} does not exist`);
   return row ?? null;
 }

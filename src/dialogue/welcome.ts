@@ -5,10 +5,12 @@ import { payload, quickReplies, text, type QuickReplyOption, type Reply } from "
 import type { ConversationContext } from "./state.js";
 
 const MAX_OPTIONS = 5;
+/** Built once: making an Intl formatter costs more than the rest of the welcome. */
+const beijingHour = new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Shanghai", hour: "numeric", hourCycle: "h23" });
 
 export async function welcome(shop: ShopView, context: ConversationContext, now: Date, openTickets = 0): Promise<Reply[]> {
   const customer = await shop.customer();
-  const hour = Number(new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Shanghai", hour: "numeric", hourCycle: "h23" }).format(now));
+  const hour = Number(beijingHour.format(now));
   const hello = hour < 11 ? "早上好" : hour < 13 ? "中午好" : hour < 18 ? "下午好" : "晚上好";
   const options: QuickReplyOption[] = [];
   const lines: string[] = [customer ? `${customer.name}，${hello}！我是小满优选的智能客服小满。` : `${hello}！我是小满优选的智能客服小满。`];

@@ -8,6 +8,7 @@
 import { and, asc, count, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { ServiceContext } from "../context.js";
 import type { Tx } from "../db/client.js";
+import { hotQuery, placeholder } from "../db/hot-query.js";
 import * as t from "../db/schema.js";
 import { text } from "../dialogue/replies.js";
 import { appendMessage, lockConversation } from "../dialogue/store.js";
@@ -205,12 +206,17 @@ export async function listTickets(ctx: ServiceContext, q: TicketQuery) {
 
 /** A customer's tickets that are not closed, newest first (for the conversation). */
 export async function openTicketsOf(ctx: ServiceContext, customerId: string): Promise<TicketRow[]> {
-  return ctx.db
+  return openTicketsOfCustomer(ctx.db, { customerId });
+}
+
+/** Read when a known shopper's conversation starts (the welcome offers 售后工单进度). */
+const openTicketsOfCustomer = hotQuery("kefu_open_tickets_of_customer", (db) =>
+  db
     .select()
     .from(t.tickets)
-    .where(and(eq(t.tickets.customerId, customerId), inArray(t.tickets.status, ["new", "open", "pending", "solved"])))
-    .orderBy(desc(t.tickets.createdAt));
-}
+    .where(and(eq(t.tickets.customerId, placeholder<string>("customerId")), inArray(t.tickets.status, ["new", "open", "pending", "solved"])))
+    .orderBy(desc(t.tickets.createdAt)),
+);
 
 /** Whether `rule` applies to `ticket` at `now` and has not run in its current status yet. */
 export function automationMatches(rule: AutomationRule, ticket: Pick<TicketRow, "status" | "type" | "statusChangedAt" | "dueAt" | "automation">, now: Date): boolean {

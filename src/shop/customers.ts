@@ -1,6 +1,7 @@
 /** Customers: listing for administrators and identity resolution for shoppers. */
 import { asc, eq } from "drizzle-orm";
 import type { ServiceContext } from "../context.js";
+import { hotQuery, placeholder } from "../db/hot-query.js";
 import { customers } from "../db/schema.js";
 import { verifyCustomerToken } from "../identity/customer-token.js";
 import { NotFoundError, UnauthorizedError } from "../shared/errors.js";
@@ -41,6 +42,9 @@ export async function getCustomer(ctx: ServiceContext, id: string): Promise<Cust
  * Throws UnauthorizedError for a missing or wrong token, or an unknown customer
  * (the message does not tell which, so ids cannot be probed).
  */
+/** Read at the start of every known shopper's conversation. */
+const customerById = hotQuery("kefu_customer_by_id", (db) => db.select().from(customers).where(eq(customers.id, placeholder<string>("id"))));
+
 export async function authenticateCustomer(
   ctx: ServiceContext,
   secret: string,
@@ -49,7 +53,7 @@ export async function authenticateCustomer(
   if (!verifyCustomerToken(secret, input.customerId, input.customerToken)) {
     throw new UnauthorizedError("customerToken is missing or does not match customerId");
   }
-  const [row] = await ctx.db.select().from(customers).where(eq(customers.id, input.customerId));
+  const [row] = await customerById(ctx.db, { id: input.customerId });
   if (!row) throw new UnauthorizedError("customerToken is missing or does not match customerId");
   return toSummary(row);
 }

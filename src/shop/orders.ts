@@ -1,7 +1,8 @@
 /** Orders with their items, shipments (and tracking trail) and refunds. */
-import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import { randomInt } from "node:crypto";
 import type { ServiceContext } from "../context.js";
+import { hotQuery, placeholder } from "../db/hot-query.js";
 import * as t from "../db/schema.js";
 import type { PostalAddress } from "../db/schema.js";
 import { ConflictError, NotFoundError } from "../shared/errors.js";
@@ -115,17 +116,38 @@ export function randomDigits(n: number): string {
 
 /** A customer's orders, newest first, with items and refunds (no tracking: cheaper for lists). */
 export async function listCustomerOrderBriefs(ctx: ServiceContext, customerId: string): Promise<OrderBrief[]> {
-  const orders = await ctx.db.select().from(t.orders).where(eq(t.orders.customerId, customerId)).orderBy(desc(t.orders.createdAt));
+  // Read on nearly every turn of a known shopper, so as prepared statements keyed by the customer.
+  const orders = await ordersOfCustomer(ctx.db, { customerId });
   if (orders.length === 0) return [];
-  const ids = orders.map((o) => o.id);
-  const items = await ctx.db.select().from(t.orderItems).where(inArray(t.orderItems.orderId, ids)).orderBy(asc(t.orderItems.id));
-  const refunds = await ctx.db.select().from(t.refunds).where(inArray(t.refunds.orderId, ids)).orderBy(asc(t.refunds.createdAt));
+  const items = await itemsOfCustomer(ctx.db, { customerId });
+  const refunds = await refundsOfCustomer(ctx.db, { customerId });
   return orders.map((order) => ({
     ...order,
     items: items.filter((i) => i.orderId === order.id),
     refunds: refunds.filter((r) => r.orderId === order.id),
   }));
 }
+
+const customerParam = () => placeholder<string>("customerId");
+const ordersOfCustomer = hotQuery("kefu_orders_of_customer", (db) =>
+  db.select().from(t.orders).where(eq(t.orders.customerId, customerParam())).orderBy(desc(t.orders.createdAt)),
+);
+const itemsOfCustomer = hotQuery("kefu_order_items_of_customer", (db) =>
+  db
+    .select(getTableColumns(t.orderItems))
+    .from(t.orderItems)
+    .innerJoin(t.orders, eq(t.orders.id, t.orderItems.orderId))
+    .where(eq(t.orders.customerId, customerParam()))
+    .orderBy(asc(t.orderItems.id)),
+);
+const refundsOfCustomer = hotQuery("kefu_refunds_of_customer", (db) =>
+  db
+    .select(getTableColumns(t.refunds))
+    .from(t.refunds)
+    .innerJoin(t.orders, eq(t.orders.id, t.refunds.orderId))
+    .where(eq(t.orders.customerId, customerParam()))
+    .orderBy(asc(t.refunds.createdAt)),
+);
 
 async function attachDetails(ctx: ServiceContext, orders: OrderRow[]): Promise<OrderDetail[]> {
   if (orders.length === 0) return [];

@@ -1,6 +1,7 @@
 /** The product catalogue: paged listing with variants and stock. */
 import { and, asc, count, eq, ilike, inArray, or, sql, type SQL } from "drizzle-orm";
 import type { ServiceContext } from "../context.js";
+import { hotQuery, placeholder } from "../db/hot-query.js";
 import * as t from "../db/schema.js";
 import { NotFoundError } from "../shared/errors.js";
 
@@ -54,11 +55,17 @@ export async function listProducts(ctx: ServiceContext, query: ProductQuery): Pr
 }
 
 export async function getProduct(ctx: ServiceContext, id: string): Promise<ProductDetail> {
-  const [row] = await ctx.db.select().from(t.products).where(eq(t.products.id, id));
+  const [row] = await productById(ctx.db, { id });
   if (!row) throw new NotFoundError(`product ${id} does not exist`);
-  const [detail] = await withVariants(ctx, [row]);
-  return detail!;
+  const variants = await variantsOfProduct(ctx.db, { id });
+  return { ...row, variants, stock: variants.reduce((s, v) => s + v.stock, 0) };
 }
+
+// One product is read on most product questions of a conversation.
+const productById = hotQuery("kefu_product_by_id", (db) => db.select().from(t.products).where(eq(t.products.id, placeholder<string>("id"))));
+const variantsOfProduct = hotQuery("kefu_variants_of_product", (db) =>
+  db.select().from(t.productVariants).where(eq(t.productVariants.productId, placeholder<string>("id"))).orderBy(asc(t.productVariants.sku)),
+);
 
 async function withVariants(ctx: ServiceContext, rows: ProductRow[]): Promise<ProductDetail[]> {
   if (rows.length === 0) return [];
