@@ -6,6 +6,8 @@
  * `text<TAB>label` files (e.g. ../shared/datasets/smp2020); without, it cross-validates on training/intents.
  * --data DIR cross-validates another folder of TSV files; --errors N prints some misclassified texts;
  * --tune grid-searches the out_of_scope thresholds on the cross-validated rankings. --baselines adds NLP.js, naive Bayes and a TF-IDF linear model trained on the same data in the same run.
+ * Recipe overrides: --epochs --hidden --lr --dropout --label-smoothing --min-count --batch --members --seed
+ * (cross-validation on our intents starts from SHOP_INTENT_OPTIONS, other files from the generic defaults).
  */
 import { parseArgs } from "node:util";
 import { initTensorFlow } from "../src/ml/tf.js";
@@ -36,6 +38,8 @@ const { values } = parseArgs({
     "min-count": { type: "string" },
     batch: { type: "string" },
     members: { type: "string" },
+    seed: { type: "string" },
+    "label-smoothing": { type: "string" },
     "min-confidence": { type: "string" },
     "min-margin": { type: "string" },
   },
@@ -54,6 +58,8 @@ if (values.dropout) overrides.dropout = Number(values.dropout);
 if (values["min-count"]) overrides.minFeatureCount = Number(values["min-count"]);
 if (values.batch) overrides.batchSize = Number(values.batch);
 if (values.members) overrides.members = Number(values.members);
+if (values.seed) overrides.seed = Number(values.seed);
+if (values["label-smoothing"]) overrides.labelSmoothing = Number(values["label-smoothing"]);
 if (values["min-confidence"]) overrides.minConfidence = Number(values["min-confidence"]);
 if (values["min-margin"]) overrides.minMargin = Number(values["min-margin"]);
 
