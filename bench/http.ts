@@ -157,7 +157,8 @@ try {
     loadGenerator: perTurnMs((selfCpu.user + selfCpu.system) / 1e6),
     postgres: perTurnMs(postgresCpu),
   };
-  const afterWarmUp = samples.find((x) => x.at >= 60) ?? samples[0];
+  // Growth is measured from the end of the first minute (warm-up), so only runs longer than that report it.
+  const afterWarmUp = samples.find((x) => x.at >= 60);
   const last = samples.at(-1);
   const growth = afterWarmUp && last && afterWarmUp !== last ? last.rss.map((r, i) => Math.round(((r - afterWarmUp.rss[i]!) / afterWarmUp.rss[i]!) * 1000) / 10) : null;
   const rss = await Promise.all(servers.map((s) => peakRss(s.child.pid!)));
