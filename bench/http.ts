@@ -48,21 +48,25 @@ async function rssMb(pid: number, field: "VmRSS" | "VmHWM"): Promise<number> {
 }
 const peakRss = (pid: number) => rssMb(pid, "VmHWM");
 
-/** CPU seconds (user + system) a process has used; 0 once it is gone. Linux reports them in ticks of 1/100 s. */
-async function cpuSeconds(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+/** A process's /proc stat line, or "" once it is gone. */
+const procStat = (pid: number | string) => readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+
+/** CPU seconds (user + system) in a stat line. Linux reports them in ticks of 1/100 s. */
+function statCpuSeconds(stat: string): number {
   // The command name is in parentheses and may hold spaces: count fields after its closing one.
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return fields.length > 13 ? (Number(fields[11]) + Number(fields[12])) / 100 : 0;
 }
+
+const cpuSeconds = async (pid: number) => statCpuSeconds(await procStat(pid));
 
 /** CPU seconds of every PostgreSQL server process on this machine (the postmaster and its backends). */
 async function postgresCpuSeconds(): Promise<number> {
   let total = 0;
   for (const entry of await readdir("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
-    if (stat.includes("(postgres)")) total += await cpuSeconds(Number(entry));
+    const stat = await procStat(entry);
+    if (stat.includes("(postgres)")) total += statCpuSeconds(stat);
   }
   return total;
 }

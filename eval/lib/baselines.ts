@@ -112,7 +112,6 @@ export async function trainCharLinear(analyzer: TextAnalyzer, train: LabelledTex
     learningRate: 0.02,
     dropout: 0,
     labelSmoothing: 0,
-    members: 1,
   });
   const trainSeconds = (performance.now() - started) / 1000;
   return {

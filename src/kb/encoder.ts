@@ -15,6 +15,7 @@ import type { KnowledgeEntry } from "./entries.js";
 import type { KnowledgeEncoder } from "./retriever.js";
 
 /** Chosen on eval/kb-queries-*.tsv: top-1 66% (hidden 64) against 67% with 128 units at three times the size. */
+/** One network: `embed` reads the first network's hidden layer only. */
 export const ENCODER_OPTIONS: Partial<TrainOptions> = { hidden: 64, epochs: 30, minFeatureCount: 1, dropout: 0.2, learningRate: 0.01, members: 1 };
 
 export function encoderData(entries: readonly KnowledgeEntry[]): LabelledText[] {

@@ -37,14 +37,14 @@ export async function getCustomer(ctx: ServiceContext, id: string): Promise<Cust
   return toSummary(row);
 }
 
+/** Read at the start of every known shopper's conversation. */
+const customerById = hotQuery("kefu_customer_by_id", (db) => db.select().from(customers).where(eq(customers.id, placeholder<string>("id"))));
+
 /**
  * Verifies a shopper's signed identity and returns the customer.
  * Throws UnauthorizedError for a missing or wrong token, or an unknown customer
  * (the message does not tell which, so ids cannot be probed).
  */
-/** Read at the start of every known shopper's conversation. */
-const customerById = hotQuery("kefu_customer_by_id", (db) => db.select().from(customers).where(eq(customers.id, placeholder<string>("id"))));
-
 export async function authenticateCustomer(
   ctx: ServiceContext,
   secret: string,

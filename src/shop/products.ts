@@ -57,8 +57,7 @@ export async function listProducts(ctx: ServiceContext, query: ProductQuery): Pr
 export async function getProduct(ctx: ServiceContext, id: string): Promise<ProductDetail> {
   const [row] = await productById(ctx.db, { id });
   if (!row) throw new NotFoundError(`product ${id} does not exist`);
-  const variants = await variantsOfProduct(ctx.db, { id });
-  return { ...row, variants, stock: variants.reduce((s, v) => s + v.stock, 0) };
+  return withOwnVariants(row, await variantsOfProduct(ctx.db, { id }));
 }
 
 // One product is read on most product questions of a conversation.
@@ -79,8 +78,10 @@ async function withVariants(ctx: ServiceContext, rows: ProductRow[]): Promise<Pr
       ),
     )
     .orderBy(asc(t.productVariants.sku));
-  return rows.map((row) => {
-    const own = variants.filter((v) => v.productId === row.id);
-    return { ...row, variants: own, stock: own.reduce((s, v) => s + v.stock, 0) };
-  });
+  return rows.map((row) => withOwnVariants(row, variants.filter((v) => v.productId === row.id)));
+}
+
+/** A product with its variants and their stock added up. */
+function withOwnVariants(row: ProductRow, variants: ProductDetail["variants"]): ProductDetail {
+  return { ...row, variants, stock: variants.reduce((s, v) => s + v.stock, 0) };
 }

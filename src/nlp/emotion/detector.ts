@@ -40,7 +40,7 @@ export interface EmotionThresholds {
 export const DEFAULT_EMOTION_THRESHOLDS: EmotionThresholds = { anger: 0.5, anxiety: 0.7 };
 
 /** Chosen on training/emotion.tsv by 5-fold cross-validation (npm run train:emotion prints it). */
-export const EMOTION_TRAIN_OPTIONS: Partial<TrainOptions> = { hidden: 32, epochs: 20, minFeatureCount: 1, dropout: 0.3, learningRate: 0.01, members: 1 };
+export const EMOTION_TRAIN_OPTIONS: Partial<TrainOptions> = { hidden: 32, epochs: 20, minFeatureCount: 1, dropout: 0.3, learningRate: 0.01 };
 
 /** The model's features: the intent features of the text plus the lexicon's signals. */
 export function emotionFeatures(analysis: Analysis, signals: LexiconSignals): string[] {
