@@ -143,7 +143,10 @@ export class DialogueEngine {
       await this.startForm(run, spec);
       return;
     }
-    if (p?.name === "kb" || (!p && !spec)) {
+    // Asking for a human while already in the queue (人呢) is answered with the place in the queue,
+    // not with the knowledge base's "how to reach a human".
+    const asksForHuman = !p && intent?.name === "human_agent";
+    if (p?.name === "kb" || (!p && !spec && !asksForHuman)) {
       const entry = p?.args.id ? this.knowledge?.entry(p.args.id) : undefined;
       if (entry) {
         this.answerFromKnowledge(run, entry.id, 1);
