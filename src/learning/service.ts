@@ -219,11 +219,19 @@ async function questionsOf(tx: Tx, clusterId: number) {
     .where(eq(t.unansweredQuestions.clusterId, clusterId));
 }
 
-/** Closes a cluster with what was done, and marks its questions reviewed so no run clusters them again. */
+/**
+ * Closes a cluster with what was done, and marks its questions (and later records of the same texts)
+ * reviewed so no run clusters them again.
+ */
 async function resolve(tx: Tx, ctx: ServiceContext, cluster: ClusterRow, status: "resolved" | "rejected" | "merged", resolution: Record<string, unknown>, by: string, reviewStatus?: "entry" | "attached" | "intent" | "rejected") {
   const now = ctx.clock.now();
   await tx.update(t.questionClusters).set({ status, resolution: { ...resolution, by }, reviewedBy: by, reviewedAt: now }).where(eq(t.questionClusters.id, cluster.id));
-  if (reviewStatus) await tx.update(t.unansweredQuestions).set({ reviewedAt: now, reviewStatus }).where(eq(t.unansweredQuestions.clusterId, cluster.id));
+  if (!reviewStatus) return;
+  await tx.update(t.unansweredQuestions).set({ reviewedAt: now, reviewStatus }).where(eq(t.unansweredQuestions.clusterId, cluster.id));
+  // The same questions asked again since the run (not in any cluster yet) are settled by this too.
+  await tx.execute(sql`
+    update unanswered_questions set reviewed_at = ${now}, review_status = ${reviewStatus}
+    where reviewed_at is null and normalized in (select normalized from unanswered_questions where cluster_id = ${cluster.id})`);
 }
 
 /** The distinct member texts usable as similar questions (knowledge entries take 2–200 characters). */

@@ -3,12 +3,13 @@
  * questions, each review action and its effect on the next answer, guarded retraining, and who may.
  */
 import { readFile } from "node:fs/promises";
-import { sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../../src/db/client.js";
 import * as t from "../../src/db/schema.js";
 import { runNextRetrain, type Retrainer } from "../../src/learning/retrain.js";
 import { runNextClusterJob } from "../../src/learning/service.js";
+import { normalize } from "../../src/nlp/normalize.js";
 import { adminHeaders, testLearningDeps } from "../helpers/app.js";
 import { testDrivers } from "../helpers/db.js";
 import { json, newAgent, say, startConversation, useRoutingStack } from "../helpers/routing.js";
@@ -31,7 +32,7 @@ describe.each(testDrivers)("learning loop on $name", (driver) => {
       .filter(([, g]) => GROUPS.includes(g))
       .map(([text, group]) => ({ text, group }));
     for (const f of fixture) groupOf.set(f.text, f.group);
-    const rows = [...fixture, fixture[0]!, fixture[0]!].map((f) => ({ text: f.text, normalized: f.text.toLowerCase(), reason: "no_match" as const, createdAt: s.clock.now() }));
+    const rows = [...fixture, fixture[0]!, fixture[0]!].map((f) => ({ text: f.text, normalized: normalize(f.text), reason: "no_match" as const, createdAt: s.clock.now() }));
     await s.database.db.insert(t.unansweredQuestions).values(rows);
   });
 
@@ -97,6 +98,9 @@ describe.each(testDrivers)("learning loop on $name", (driver) => {
     const after = await say(s.app, await startConversation(s.app), member!);
     expect(after.replies.map((r) => r.text ?? "").join("")).toContain("免费刻字");
     expect((await detail(target!.id)).cluster.status).toBe("resolved");
+    // The record of asking it again before the entry existed is settled with the cluster.
+    const open = await s.database.db.select({ id: t.unansweredQuestions.id }).from(t.unansweredQuestions).where(and(eq(t.unansweredQuestions.text, member!), isNull(t.unansweredQuestions.reviewedAt)));
+    expect(open).toEqual([]);
     // Acting twice on the same cluster is refused.
     expect((await s.app.request(`/v1/admin/clusters/${target!.id}/reject`, { method: "POST", headers: adminHeaders })).status).toBe(409);
 
