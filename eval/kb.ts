@@ -1,9 +1,11 @@
 /**
- * npm run eval:kb -- [--kb knowledge/faq] [--words knowledge] [--queries FILE ...] [--answer X --suggest Y] [--json] [--errors N]
+ * npm run eval:kb -- [--kb knowledge/faq] [--words knowledge] [--queries FILE ...] [--unrelated FILE ...] [--answer X --suggest Y] [--json] [--errors N]
  * npm run eval:kb -- --pairs FILE [--json]
  *
  * Knowledge retrieval on held-out paraphrases (`query<TAB>entry id`, none of them in the knowledge
- * files): top-1, top-3, MRR, latency, and what the answer/suggest thresholds would do.
+ * files): top-1, top-3, MRR, latency, and what the answer/suggest thresholds would do, to them and to
+ * texts that are no knowledge question (--unrelated, by default the intent data's out_of_scope,
+ * chitchat and greeting files).
  *
  * With --pairs, the same retrieval over a public question-pair set (`text1<TAB>text2<TAB>label`):
  * the text1 of every positive pair is indexed as an entry, each text2 is a query, and a hit is its
@@ -34,6 +36,7 @@ const { values } = parseArgs({
     "no-dense": { type: "boolean", default: false },
     suggest: { type: "string" },
     pairs: { type: "string" },
+    unrelated: { type: "string", multiple: true },
   },
 });
 
@@ -111,6 +114,7 @@ async function evaluatePairs(file: string) {
     indexed: entries.length,
     queries: queries.length,
     retriever: encoder ? "hybrid (lexical + dense encoder)" : "lexical",
+    encoderCoverage: hybrid.coverage,
     ...ours,
     lexical,
     bm25,
@@ -119,6 +123,7 @@ async function evaluatePairs(file: string) {
   if (values.json) console.log(JSON.stringify(result));
   else {
     console.log(`${file}: ${result.indexed} texts indexed (text1 of positive pairs), ${result.queries} queries (text2)`);
+    console.log(`the encoder knows ${pct(result.encoderCoverage)} of the indexed texts' words`);
     console.log(`kefu ${result.retriever}: top-1 ${pct(ours.top1)}  top-3 ${pct(ours.top3)}  MRR ${ours.mrr.toFixed(3)}`);
     console.log(`kefu lexical only:       top-1 ${pct(lexical.top1)}  top-3 ${pct(lexical.top3)}  MRR ${lexical.mrr.toFixed(3)}`);
     console.log(`plain BM25 (jieba):      top-1 ${pct(bm25.top1)}  top-3 ${pct(bm25.top3)}  MRR ${bm25.mrr.toFixed(3)}`);
@@ -171,17 +176,37 @@ for (const { query, id } of pairs) {
   if (rank === 0) lexTop1++;
   if (rank >= 0) lexTop3++;
 }
+// Texts that are not knowledge questions (the intent data's out_of_scope, chitchat and greetings):
+// how many the thresholds would answer or suggest for, and the scores that would let 3% and 10% through.
+const unrelatedFiles = values.unrelated ?? ["out_of_scope", "chitchat", "greeting"].map((name) => `training/intents/${name}.tsv`);
+const unrelatedScores: number[] = [];
+for (const file of unrelatedFiles) {
+  for (const line of (await readFile(file, "utf8")).split(/\r?\n/)) {
+    const text = line.split("\t")[0]?.trim();
+    if (text && !text.startsWith("#")) unrelatedScores.push(retriever.search(text, now, 1)[0]?.score ?? 0);
+  }
+}
+unrelatedScores.sort((a, b) => a - b);
+const unrelated = {
+  texts: unrelatedScores.length,
+  answered: unrelatedScores.filter((s) => s >= thresholds.answer).length / (unrelatedScores.length || 1),
+  suggested: unrelatedScores.filter((s) => s >= thresholds.suggest && s < thresholds.answer).length / (unrelatedScores.length || 1),
+  scoreP90: quantile(unrelatedScores, 0.9),
+  scoreP97: quantile(unrelatedScores, 0.97),
+};
 const result = {
   entries: load.entries.length,
   questions: load.entries.reduce((s, e) => s + 1 + e.similar.length, 0),
   queries: n,
   retriever: encoder ? "hybrid (lexical + dense encoder)" : "lexical",
+  encoderCoverage: retriever.coverage,
   top1: top1 / n,
   top3: top3 / n,
   mrr: rr / n,
   lexical: { top1: lexTop1 / n, top3: lexTop3 / n },
   thresholds: retriever.thresholds,
   outcomes,
+  unrelated,
   buildMs: Math.round(buildMs),
   searchP50Ms: quantile(times, 0.5),
   searchP99Ms: quantile(times, 0.99),
@@ -189,10 +214,14 @@ const result = {
 if (values.json) console.log(JSON.stringify(result));
 else {
   console.log(`${result.entries} entries, ${result.questions} questions; ${n} held-out queries`);
+  console.log(`the encoder knows ${pct(result.encoderCoverage)} of the indexed questions' words`);
   console.log(`${result.retriever}: top-1 ${(result.top1 * 100).toFixed(1)}%  top-3 ${(result.top3 * 100).toFixed(1)}%  MRR ${result.mrr.toFixed(3)}`);
   console.log(`lexical only (same run): top-1 ${(result.lexical.top1 * 100).toFixed(1)}%  top-3 ${(result.lexical.top3 * 100).toFixed(1)}%`);
   console.log(
     `thresholds answer ≥ ${result.thresholds.answer}, suggest ≥ ${result.thresholds.suggest}: answered ${outcomes.answer} (${outcomes.answerRight} right), suggested ${outcomes.suggest} (${outcomes.suggestRight} with the right one in 3), unanswered ${outcomes.none}`,
+  );
+  console.log(
+    `unrelated texts (${unrelated.texts}): answered ${pct(unrelated.answered)}, suggested for ${pct(unrelated.suggested)}; 90th percentile score ${unrelated.scoreP90.toFixed(3)}, 97th ${unrelated.scoreP97.toFixed(3)}`,
   );
   console.log(`index built in ${result.buildMs} ms; search p50 ${result.searchP50Ms.toFixed(3)} ms, p99 ${result.searchP99Ms.toFixed(3)} ms`);
   for (const m of misses.slice(0, Number(values.errors))) console.log(`  miss: ${m}`);

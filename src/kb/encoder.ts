@@ -35,6 +35,10 @@ export function asEncoder(model: IntentModel): KnowledgeEncoder {
   return {
     dim: model.manifest.hidden,
     embed: (analysis) => model.embed(model.vectorize(analysis)),
+    known: (analysis) => {
+      const words = analysis.tokens.filter((t) => t.kind !== "number" && /[\p{L}]/u.test(t.text));
+      return words.length ? words.filter((t) => model.index.has(`w:${t.text}`)).length / words.length : 1;
+    },
   };
 }
 

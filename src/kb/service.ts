@@ -63,7 +63,7 @@ class LiveKnowledgeBase implements KnowledgeBase {
   private suggester = new QuestionSuggester([]);
   private asked: { at: number; ids: string[] } | null = null;
   private readonly termCache = new Map<string, string[]>();
-  private readonly vectorCache = new Map<string, Float32Array>();
+  private readonly vectorCache = new Map<string, { vector: Float32Array; known: number }>();
 
   constructor(private readonly options: KnowledgeOptions) {
     this.retriever = this.build([]);

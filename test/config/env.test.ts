@@ -11,7 +11,7 @@ describe("configuration", () => {
   });
 
   it("reads the knowledge thresholds and refuses a suggestion threshold above the answer one", () => {
-    expect(loadConfig({}).kbThresholds).toEqual({ answer: 0.8, suggest: 0.73 });
+    expect(loadConfig({}).kbThresholds).toEqual({ answer: 0.82, suggest: 0.67 });
     expect(loadConfig({ KEFU_KB_ANSWER: "0.9", KEFU_KB_SUGGEST: "0.5" }).kbThresholds).toEqual({ answer: 0.9, suggest: 0.5 });
     expect(() => loadConfig({ KEFU_KB_ANSWER: "0.5", KEFU_KB_SUGGEST: "0.6" })).toThrow(/KEFU_KB_SUGGEST/);
     expect(() => loadConfig({ KEFU_KB_ANSWER: "1.5" })).toThrow(ConfigError);
