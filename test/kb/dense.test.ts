@@ -63,9 +63,9 @@ describe("knowledge encoder and hybrid retrieval", () => {
     // Questions from far outside the shop (what LCQMC-like general bases hold): too few known words.
     const general = ["哪种鸟类飞得最高", "世界上最长的河流是哪条", "怎样才能把吉他弹好", "为什么天空是蓝色的", "黑洞是怎么形成的", "蜗牛睡觉的时候会做梦吗"];
     const entries = general.map((question, i) => ({ id: `g-${i}`, question, similar: [], answer: "-", category: "general", tags: [], enabled: true }));
-    const words = { synonyms: [] as string[][] };
-    const hybrid = new KnowledgeRetriever(entries, analyzer, words.synonyms, undefined, new Map(), encoder);
-    const lexical = new KnowledgeRetriever(entries, analyzer, words.synonyms);
+    const noSynonyms: string[][] = [];
+    const hybrid = new KnowledgeRetriever(entries, analyzer, noSynonyms, undefined, new Map(), encoder);
+    const lexical = new KnowledgeRetriever(entries, analyzer, noSynonyms);
     expect(hybrid.coverage).toBeLessThan(0.6);
     const now = new Date("2026-11-20T12:00:00+08:00");
     for (const query of ["天空为啥是蓝的", "吉他怎么弹得好"]) expect(hybrid.search(query, now)).toEqual(lexical.search(query, now));
