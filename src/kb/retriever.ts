@@ -65,11 +65,14 @@ export interface Retrieval {
 }
 
 export class KnowledgeRetriever {
-  /** One doc per question: which question matched, when there is no encoder. */
-  private readonly index: LexicalIndex;
+  /** One doc per question (`entry id \0 question`), in the dense index's order. */
+  private readonly docs: LexicalDoc[];
+  /** BM25 over single questions: which question matched, when the dense half has no weight. */
+  private readonly index: LexicalIndex | null = null;
   /** One doc per entry, all its questions' terms pooled: the lexical score. */
   private readonly pooled: LexicalIndex;
-  private readonly dense: DenseIndex | null;
+  /** The questions' encoder vectors, when the dense half has weight. */
+  private readonly dense: DenseIndex | null = null;
   /** The share of the indexed questions' words the encoder was trained on (1 without an encoder). */
   readonly coverage: number = 1;
   /** DENSE_WEIGHT, less when the encoder knows too few of the base's words; 0 without an encoder. */
@@ -102,7 +105,7 @@ export class KnowledgeRetriever {
         docs.push({ key: `${e.id}\u0000${q}`, terms });
       }
     }
-    this.index = new LexicalIndex(docs);
+    this.docs = docs;
     const pooled = new Map<string, string[]>();
     for (const d of docs) {
       const id = d.key.slice(0, d.key.indexOf("\u0000"));
@@ -111,10 +114,10 @@ export class KnowledgeRetriever {
       else pooled.set(id, [...d.terms]);
     }
     this.pooled = new LexicalIndex([...pooled].map(([key, terms]) => ({ key, terms })));
-    this.dense = encoder ? new DenseIndex(encoder.dim, docs.length) : null;
-    if (this.dense && encoder) {
-      let known = 0;
-      docs.forEach((d, i) => {
+    // Every question's vector, and the encoder's coverage of the base, decide the dense half's weight.
+    let vectors: { vector: Float32Array; known: number }[] = [];
+    if (encoder) {
+      vectors = docs.map((d) => {
         const text = d.key.split("\u0000")[1]!;
         let v = vectorCache.get(text);
         if (!v) {
@@ -122,12 +125,16 @@ export class KnowledgeRetriever {
           v = { vector: encoder.embed(analysis), known: encoder.known(analysis) };
           vectorCache.set(text, v);
         }
-        this.dense!.add(i, v.vector);
-        known += v.known;
+        return v;
       });
-      this.coverage = docs.length ? known / docs.length : 1;
+      this.coverage = docs.length ? vectors.reduce((sum, v) => sum + v.known, 0) / docs.length : 1;
       this.denseWeight = DENSE_WEIGHT * Math.min(1, Math.max(0, (this.coverage - COVERAGE_NONE) / (COVERAGE_FULL - COVERAGE_NONE)));
     }
+    if (encoder && this.denseWeight > 0) {
+      const dense = new DenseIndex(encoder.dim, docs.length);
+      vectors.forEach((v, i) => dense.add(i, v.vector));
+      this.dense = dense;
+    } else this.index = new LexicalIndex(docs);
   }
 
   entry(id: string): KnowledgeEntry | undefined {
@@ -161,7 +168,7 @@ export class KnowledgeRetriever {
       return f;
     };
     const question = (doc: number, value: number, dense: boolean) => {
-      const [id, matched] = this.index.docs[doc]!.key.split("\u0000") as [string, string];
+      const [id, matched] = this.docs[doc]!.key.split("\u0000") as [string, string];
       const f = entryOf(id);
       if (!f) return;
       if (dense && value > f.dense) f.dense = value;
@@ -174,8 +181,8 @@ export class KnowledgeRetriever {
       const f = entryOf(this.pooled.docs[hit.doc]!.key);
       if (f) f.lexical = hit.relative;
     }
-    if (this.dense && this.encoder && this.denseWeight > 0) for (const hit of this.dense.search(this.encoder.embed(analysis), 50)) question(hit.doc, hit.similarity, true);
-    else for (const hit of this.index.search(terms, 50)) question(hit.doc, hit.relative, false);
+    if (this.index) for (const hit of this.index.search(terms, 50)) question(hit.doc, hit.relative, false);
+    else for (const hit of this.dense!.search(this.encoder!.embed(analysis), 50)) question(hit.doc, hit.similarity, true);
     const weight = this.denseWeight;
     return [...found]
       .map(([id, f]) => ({
