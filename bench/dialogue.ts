@@ -5,6 +5,8 @@
  * through the Hono app (validation, storing the message, NLU, dialogue, shop queries and writes,
  * storing the answer), on embedded PGlite and on PostgreSQL (a fresh schema, dropped afterwards).
  * Conversations are scripted shopper journeys across the demo customers, replayed until N turns.
+ * On PostgreSQL it also counts the statements sent per turn, by statement (the first words of its
+ * text, or its name when it is a named one): each is a round trip, and CPU on both sides.
  */
 import { parseArgs } from "node:util";
 import pg from "pg";
@@ -27,6 +29,17 @@ const { values } = parseArgs({
 });
 
 const SECRET = "bench-identity-secret";
+
+/** Statements sent to PostgreSQL, counted at the driver, by their first words (to show what a turn costs). */
+const statements = new Map<string, number>();
+const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  const first = args[0] as string | { text?: string; name?: string };
+  const text = typeof first === "string" ? first : (first?.text ?? "");
+  const key = (typeof first === "object" && first?.name) || text.replace(/\s+/g, " ").trim().slice(0, 60);
+  statements.set(key, (statements.get(key) ?? 0) + 1);
+  return query.apply(this, args);
+} as typeof pg.Client.prototype.query;
 const log = createLogger("silent");
 
 
@@ -41,6 +54,9 @@ interface Result {
   /** This process's CPU (user + system) per timed turn, and the system part of it. */
   cpuMsPerTurn: number;
   sysMsPerTurn: number;
+  /** Statements sent to PostgreSQL per turn (0 on PGlite), and which. */
+  statementsPerTurn: number;
+  statements: Record<string, number>;
 }
 
 async function bench(name: string, options: DatabaseOptions, turns: number): Promise<Result> {
@@ -69,11 +85,13 @@ async function bench(name: string, options: DatabaseOptions, turns: number): Pro
       }
     };
     await run(200, false); // warm-up: JIT, caches, connection pool
+    statements.clear();
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
     await run(turns, true);
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
+    const sent = [...statements.values()].reduce((a, b) => a + b, 0);
     const sorted = [...times].sort((a, b) => a - b);
     const r2 = (x: number) => Math.round(x * 100) / 100;
     return {
@@ -86,6 +104,8 @@ async function bench(name: string, options: DatabaseOptions, turns: number): Pro
       perSecond: Math.round(times.length / seconds),
       cpuMsPerTurn: r2((cpu.user + cpu.system) / 1000 / times.length),
       sysMsPerTurn: r2(cpu.system / 1000 / times.length),
+      statementsPerTurn: r2(sent / times.length),
+      statements: Object.fromEntries([...statements].sort((a, b) => b[1] - a[1]).map(([k, n]) => [k, r2(n / times.length)])),
     };
   } finally {
     await close();

@@ -1,5 +1,5 @@
 /**
- * npm run bench:http [-- --seconds 60] [--connections 50] [--processes 1] [--rate R] [--pg-url URL] [--json]
+ * npm run bench:http [-- --seconds 60] [--connections 50] [--processes 1] [--rate R] [--pg-url URL] [--profile DIR] [--json]
  *
  * The service over HTTP as shops run it: `npm start` processes on a real PostgreSQL (a fresh schema
  * with the demo shop, dropped afterwards), behind a round-robin front when there are several, and
@@ -12,6 +12,9 @@
  *
  * A soak: `--seconds 600 --rate R` holds R requests/s (half the measured maximum, say) and samples
  * each server's RSS every 10 s, reporting its growth from the end of the first minute (warm-up) to the end.
+ *
+ * --profile DIR runs the servers under `node --cpu-prof` and leaves their .cpuprofile files in DIR
+ * (open them in Chrome DevTools), to see where a turn's CPU goes.
  */
 import { readdir, readFile } from "node:fs/promises";
 import type { Server } from "node:http";
@@ -32,6 +35,7 @@ const { values } = parseArgs({
     rate: { type: "string" },
     processes: { type: "string", default: "1" },
     "pg-url": { type: "string", default: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test" },
+    profile: { type: "string" },
     json: { type: "boolean", default: false },
   },
 });
@@ -89,7 +93,7 @@ try {
     KEFU_CLUSTER_EVERY_MIN: "0",
     DATA_DIR: `/tmp/kefu-bench-http-${process.pid}`,
   };
-  for (let i = 0; i < processes; i++) servers.push(await spawnServer(env));
+  for (let i = 0; i < processes; i++) servers.push(await spawnServer(env, undefined, values.profile ? ["--cpu-prof", `--cpu-prof-dir=${values.profile}`] : []));
   // Quiet logs during the run: every request would otherwise be a log line to parse.
   front = processes > 1 ? await roundRobin(servers.map((s) => s.url)) : null;
   const base = front ? `http://127.0.0.1:${(front.address() as AddressInfo).port}` : servers[0]!.url;

@@ -10,8 +10,8 @@ export interface ServerProcess {
   stop(): Promise<number | null>;
 }
 
-export async function spawnServer(env: Record<string, string>, startTimeoutMs = 60_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+export async function spawnServer(env: Record<string, string>, startTimeoutMs = 60_000, nodeArgs: string[] = []): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "src/main.ts"], {
     env: { ...process.env, PORT: "0", LOG_LEVEL: "info", NODE_ENV: "development", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -25,9 +25,10 @@ interface Session {
   client: unknown;
 }
 
-function sessionOf(handle: Handle): Session {
+/** The drizzle session under a handle, whose `client` is the driver's connection (or pool). */
+export function sessionOf(handle: Handle): Session {
   const session = (handle as unknown as { _?: { session?: Session } })._?.session;
-  if (!session || !("client" in session)) throw new Error("hot-query: this drizzle handle has no session client (drizzle internals changed?)");
+  if (!session || !("client" in session)) throw new Error("this drizzle handle has no session client (drizzle internals changed?)");
   return session;
 }
 

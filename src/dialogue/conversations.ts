@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { Actor, ServiceContext } from "../context.js";
 import { queryRows, type Tx } from "../db/client.js";
-import { hotQuery, placeholder } from "../db/hot-query.js";
+import { decodeRow, rawQuery } from "../db/raw-query.js";
 import * as t from "../db/schema.js";
 import type { ParseResult } from "../nlp/pipeline.js";
 import { authenticateCustomer } from "../shop/customers.js";
@@ -95,26 +95,22 @@ export async function startConversation(ctx: ServiceContext, deps: ConversationD
   const now = ctx.clock.now();
   const tickets = customer ? (await openTicketsOf(ctx, customer.id)).filter((k) => k.status !== "solved").length : 0;
   const replies = await welcome(createShopView(ctx, () => state), context, now, tickets);
-  await ctx.db.transaction(async (tx) => {
-    await tx.insert(t.conversations).values({
-      id,
-      customerId: customer?.id ?? null,
-      channel,
-      mode: "bot",
-      context: { ...context },
-      state: state as unknown as Record<string, unknown>,
-      lastSeq: 1,
-      handledSeq: 0,
-      lastEventSeq: 1,
-      createdAt: now,
-      updatedAt: now,
-    });
-    await tx.insert(t.conversationEvents).values({ conversationId: id, seq: 1, type: started.type, data: started as unknown as Record<string, unknown>, createdAt: now });
-    await tx.insert(t.messages).values({ conversationId: id, seq: 1, role: "bot", body: { replies }, createdAt: now });
-  });
+  // One statement, so atomic without a transaction of its own.
+  await insertConversation(ctx.db, [id, customer?.id ?? null, channel, JSON.stringify(context), JSON.stringify(state), now, started.type, JSON.stringify(started), JSON.stringify({ replies })]);
   ctx.log.info({ conversationId: id, customer: customer?.id ?? null, channel }, "conversation started");
   return { id, replies, state: publicState(state), customer };
 }
+
+const insertConversation = rawQuery(
+  "kefu_insert_conversation",
+  `with conversation as (
+     insert into conversations (id, customer_id, channel, mode, context, state, last_seq, handled_seq, last_event_seq, created_at, updated_at)
+     values ($1, $2, $3, 'bot', $4::jsonb, $5::jsonb, 1, 0, 1, $6, $6)
+   ), started as (
+     insert into conversation_events (conversation_id, seq, type, data, created_at) values ($1, 1, $7, $8::jsonb, $6)
+   )
+   insert into messages (conversation_id, seq, role, body, created_at) values ($1, 1, 'bot', $9::jsonb, $6)`,
+);
 
 export type MessageInput = ({ text: string; payload?: undefined } | { payload: string; text?: undefined }) & {
   /** The client's id for this message: sending it again (a resend after a lost answer) does not add it twice. */
@@ -168,17 +164,7 @@ async function accept(ctx: ServiceContext, conversationId: string, input: Messag
   const now = ctx.clock.now();
   let accepted: { seq: number } | undefined;
   try {
-    [accepted] = await queryRows<{ seq: number }>(
-      ctx.db,
-      sql`with bumped as (
-            update conversations set last_seq = last_seq + 1, updated_at = ${now}
-            where id = ${conversationId} and mode <> 'closed'
-            returning last_seq
-          )
-          insert into messages (conversation_id, seq, role, body, client_id, created_at)
-          select ${conversationId}, last_seq, 'user', ${JSON.stringify(body)}::jsonb, ${clientId}, ${now} from bumped
-          returning seq`,
-    );
+    [accepted] = await acceptMessage(ctx.db, [conversationId, now, JSON.stringify(body), clientId]);
   } catch (err) {
     // The same client id sent twice at once: the other request stored it (this statement changed nothing).
     const raced = await sent();
@@ -189,6 +175,18 @@ async function accept(ctx: ServiceContext, conversationId: string, input: Messag
   const [exists] = await ctx.db.select({ id: t.conversations.id }).from(t.conversations).where(eq(t.conversations.id, conversationId));
   throw exists ? new ConflictError(`conversation ${conversationId} is closed`) : new NotFoundError(`conversation ${conversationId} does not exist`);
 }
+
+const acceptMessage = rawQuery<{ seq: number }>(
+  "kefu_accept_message",
+  `with bumped as (
+     update conversations set last_seq = last_seq + 1, updated_at = $2
+     where id = $1 and mode <> 'closed'
+     returning last_seq
+   )
+   insert into messages (conversation_id, seq, role, body, client_id, created_at)
+   select $1, last_seq, 'user', $3::jsonb, $4, $2 from bumped
+   returning seq`,
+);
 
 /**
  * Answers messages a process stored but did not live to answer (killed between the two steps): any
@@ -219,10 +217,10 @@ export async function answerStranded(ctx: ServiceContext, deps: ConversationDeps
 async function answerPending(ctx: ServiceContext, deps: ConversationDeps, conversationId: string): Promise<Map<number, TurnResult>> {
   const answers = new Map<number, TurnResult>();
   const oldestPending = async (tx: Tx) => {
-    const row = await lockConversation(tx, conversationId);
-    // Two rows tell whether another one waits behind this one, without a further round trip.
-    const pending = await pendingMessages(tx, { conversationId, after: row.handledSeq });
-    return { row, message: pending[0], more: pending.length > 1 };
+    const [locked] = await lockWithPending(tx, [conversationId]);
+    if (!locked) throw new NotFoundError(`conversation ${conversationId} does not exist`);
+    const pending = locked.pending.map((m) => decodeRow(t.messages, m));
+    return { row: decodeRow(t.conversations, locked), message: pending[0], more: pending.length > 1 };
   };
   for (;;) {
     let working: number | null = null;
@@ -255,14 +253,22 @@ async function answerPending(ctx: ServiceContext, deps: ConversationDeps, conver
 
 type MessageRow = typeof t.messages.$inferSelect;
 
-/** The first two user messages after `after`: the one to answer, and whether another waits. */
-const pendingMessages = hotQuery("kefu_pending_messages", (db) =>
-  db
-    .select()
-    .from(t.messages)
-    .where(and(eq(t.messages.conversationId, placeholder<string>("conversationId")), gt(t.messages.seq, placeholder<number>("after")), eq(t.messages.role, "user")))
-    .orderBy(asc(t.messages.seq))
-    .limit(2),
+/**
+ * Locks the conversation's row and reads, in the same statement, the first two user messages it
+ * has not answered: the one to answer, and whether another waits. The row is the latest version
+ * (the lock waits for a writer and then rereads it), so no message answered meanwhile comes back.
+ * A message committed while the lock was awaited may be missing from the statement's snapshot; the
+ * request that stored it answers it next, in its own statement.
+ */
+const lockWithPending = rawQuery<Record<string, unknown> & { pending: Record<string, unknown>[] }>(
+  "kefu_lock_conversation_pending",
+  `with locked as (select * from conversations where id = $1 for update)
+   select locked.*,
+     (select coalesce(json_agg(row_to_json(m) order by m.seq), '[]'::json)
+      from (select * from messages
+            where conversation_id = locked.id and seq > locked.handled_seq and role = 'user'
+            order by seq limit 2) m) as pending
+   from locked`,
 );
 
 async function answerOne(
@@ -404,20 +410,7 @@ async function writeAnswer(
   const now = ctx.clock.now();
   const body = { replies, ...(extra ? { nlu: extra.nlu, trace: extra.trace } : {}) };
   const closedAt = state.mode === "closed" ? now : row.closedAt;
-  await tx.execute(sql`
-    with answer as (
-      insert into messages (conversation_id, seq, role, reply_to, body, created_at)
-      select ${row.id}, ${lastSeq}, 'bot', ${replyTo}, ${JSON.stringify(body)}::jsonb, ${now}
-      where ${reply ? 1 : 0} = 1
-    ), happened as (
-      insert into conversation_events (conversation_id, seq, type, data, created_at)
-      select ${row.id}, ${row.lastEventSeq}::int + e.ord::int, e.value->>'type', e.value, ${now}
-      from jsonb_array_elements(${JSON.stringify(events)}::jsonb) with ordinality as e(value, ord)
-    )
-    update conversations
-    set state = ${JSON.stringify(state)}::jsonb, mode = ${state.mode}, last_seq = ${lastSeq}, handled_seq = ${replyTo},
-        last_event_seq = ${lastEventSeq}, updated_at = ${now}, closed_at = ${closedAt}
-    where id = ${row.id}`);
+  await writeAnswerRows(tx, [row.id, lastSeq, replyTo, JSON.stringify(body), now, reply ? 1 : 0, row.lastEventSeq, JSON.stringify(events), JSON.stringify(state), state.mode, lastEventSeq, closedAt]);
   return {
     ...row,
     state: state as unknown as Record<string, unknown>,
@@ -429,6 +422,23 @@ async function writeAnswer(
     closedAt,
   };
 }
+
+const writeAnswerRows = rawQuery(
+  "kefu_write_answer",
+  `with answer as (
+     insert into messages (conversation_id, seq, role, reply_to, body, created_at)
+     select $1, $2, 'bot', $3, $4::jsonb, $5
+     where $6::int = 1
+   ), happened as (
+     insert into conversation_events (conversation_id, seq, type, data, created_at)
+     select $1, $7::int + e.ord::int, e.value->>'type', e.value, $5
+     from jsonb_array_elements($8::jsonb) with ordinality as e(value, ord)
+   )
+   update conversations
+   set state = $9::jsonb, mode = $10, last_seq = $2, handled_seq = $3,
+       last_event_seq = $11, updated_at = $5, closed_at = $12
+   where id = $1`,
+);
 
 async function readAnswer(ctx: ServiceContext, conversationId: string, seq: number): Promise<TurnResult> {
   const [answer] = await ctx.db

@@ -1,8 +1,8 @@
 /** Orders with their items, shipments (and tracking trail) and refunds. */
-import { and, asc, desc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { randomInt } from "node:crypto";
 import type { ServiceContext } from "../context.js";
-import { hotQuery, placeholder } from "../db/hot-query.js";
+import { decodeRow, rawQuery } from "../db/raw-query.js";
 import * as t from "../db/schema.js";
 import type { PostalAddress } from "../db/schema.js";
 import { ConflictError, NotFoundError } from "../shared/errors.js";
@@ -45,11 +45,8 @@ export async function findOrder(ctx: ServiceContext, orderId: string): Promise<O
 
 /** One order with items and refunds (no tracking), or null when it does not exist. */
 export async function findOrderBrief(ctx: ServiceContext, orderId: string): Promise<OrderBrief | null> {
-  const [order] = await ctx.db.select().from(t.orders).where(eq(t.orders.id, orderId));
-  if (!order) return null;
-  const items = await ctx.db.select().from(t.orderItems).where(eq(t.orderItems.orderId, orderId)).orderBy(asc(t.orderItems.id));
-  const refunds = await ctx.db.select().from(t.refunds).where(eq(t.refunds.orderId, orderId)).orderBy(asc(t.refunds.createdAt));
-  return { ...order, items, refunds };
+  const [row] = await orderBriefById(ctx.db, [orderId]);
+  return row ? decodeBrief(row) : null;
 }
 
 /** Statuses in which the shop has not handed the parcel to a carrier yet. */
@@ -116,38 +113,29 @@ export function randomDigits(n: number): string {
 
 /** A customer's orders, newest first, with items and refunds (no tracking: cheaper for lists). */
 export async function listCustomerOrderBriefs(ctx: ServiceContext, customerId: string): Promise<OrderBrief[]> {
-  // Read on nearly every turn of a known shopper, so as prepared statements keyed by the customer.
-  const orders = await ordersOfCustomer(ctx.db, { customerId });
-  if (orders.length === 0) return [];
-  const items = await itemsOfCustomer(ctx.db, { customerId });
-  const refunds = await refundsOfCustomer(ctx.db, { customerId });
-  return orders.map((order) => ({
-    ...order,
-    items: items.filter((i) => i.orderId === order.id),
-    refunds: refunds.filter((r) => r.orderId === order.id),
-  }));
+  // Read on nearly every turn of a known shopper, so in one prepared statement.
+  return (await orderBriefsOfCustomer(ctx.db, [customerId])).map(decodeBrief);
 }
 
-const customerParam = () => placeholder<string>("customerId");
-const ordersOfCustomer = hotQuery("kefu_orders_of_customer", (db) =>
-  db.select().from(t.orders).where(eq(t.orders.customerId, customerParam())).orderBy(desc(t.orders.createdAt)),
+/** Orders as one row each, with their items and refunds aggregated as JSON: one statement per read. */
+type JsonRow = Record<string, unknown>;
+type BriefRow = JsonRow & { items: JsonRow[]; refunds: JsonRow[] };
+const BRIEF_COLUMNS = `o.*,
+  coalesce((select json_agg(row_to_json(i) order by i.id) from order_items i where i.order_id = o.id), '[]'::json) as items,
+  coalesce((select json_agg(row_to_json(r) order by r.created_at) from refunds r where r.order_id = o.id), '[]'::json) as refunds`;
+const orderBriefsOfCustomer = rawQuery<BriefRow>(
+  "kefu_order_briefs_of_customer",
+  `select ${BRIEF_COLUMNS} from orders o where o.customer_id = $1 order by o.created_at desc`,
 );
-const itemsOfCustomer = hotQuery("kefu_order_items_of_customer", (db) =>
-  db
-    .select(getTableColumns(t.orderItems))
-    .from(t.orderItems)
-    .innerJoin(t.orders, eq(t.orders.id, t.orderItems.orderId))
-    .where(eq(t.orders.customerId, customerParam()))
-    .orderBy(asc(t.orderItems.id)),
-);
-const refundsOfCustomer = hotQuery("kefu_refunds_of_customer", (db) =>
-  db
-    .select(getTableColumns(t.refunds))
-    .from(t.refunds)
-    .innerJoin(t.orders, eq(t.orders.id, t.refunds.orderId))
-    .where(eq(t.orders.customerId, customerParam()))
-    .orderBy(asc(t.refunds.createdAt)),
-);
+const orderBriefById = rawQuery<BriefRow>("kefu_order_brief_by_id", `select ${BRIEF_COLUMNS} from orders o where o.id = $1`);
+
+function decodeBrief({ items, refunds, ...order }: BriefRow): OrderBrief {
+  return {
+    ...decodeRow(t.orders, order),
+    items: items.map((i) => decodeRow(t.orderItems, i)),
+    refunds: refunds.map((r) => decodeRow(t.refunds, r)),
+  };
+}
 
 async function attachDetails(ctx: ServiceContext, orders: OrderRow[]): Promise<OrderDetail[]> {
   if (orders.length === 0) return [];

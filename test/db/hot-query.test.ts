@@ -2,14 +2,20 @@ import { asc, desc, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/client.js";
 import { hotQuery, placeholder } from "../../src/db/hot-query.js";
+import { decodeRow, rawQuery } from "../../src/db/raw-query.js";
 import * as t from "../../src/db/schema.js";
 import { lockConversation } from "../../src/dialogue/store.js";
-import { listCustomerOrderBriefs } from "../../src/shop/orders.js";
+import { findOrderBrief, listCustomerOrderBriefs } from "../../src/shop/orders.js";
 import { seedDemoShop } from "../../src/shop/demo/seed.js";
 import { testDrivers } from "../helpers/db.js";
 
 const messagesOf = hotQuery("test_hot_messages_of", (db) =>
   db.select().from(t.messages).where(eq(t.messages.conversationId, placeholder<string>("id"))).orderBy(asc(t.messages.seq)),
+);
+
+const rawMessagesOf = rawQuery<Record<string, unknown> & { json: Record<string, unknown> }>(
+  "test_raw_messages_of",
+  "select m.*, row_to_json(m) as json from messages m where conversation_id = $1 order by seq",
 );
 
 describe.each(testDrivers)("hot queries on $name", (driver) => {
@@ -60,7 +66,26 @@ describe.each(testDrivers)("hot queries on $name", (driver) => {
     await expect(shop.db.transaction((tx) => lockConversation(tx, "cv_none"))).rejects.toThrow(/does not exist/);
   });
 
-  it("lists a customer's orders exactly as the query builder does", async () => {
+  it("runs raw statements on each database and transaction, decoded as drizzle selects", async () => {
+    const built = await shop.db.select().from(t.messages).where(eq(t.messages.conversationId, "cv_hot"));
+    const raw = await rawMessagesOf(shop.db, ["cv_hot"]);
+    // Straight from the driver and through JSON (timestamps as text), the same row as drizzle's.
+    expect(raw.map((r) => decodeRow(t.messages, r))).toEqual(built);
+    expect(raw.map((r) => decodeRow(t.messages, r.json))).toEqual(built);
+    expect(decodeRow(t.messages, raw[0]!.json).createdAt).toBeInstanceOf(Date);
+    expect((await rawMessagesOf(other.db, ["cv_hot"])).map((r) => (r.body as { text: string }).text)).toEqual(["你好"]);
+    await shop.db
+      .transaction(async (tx) => {
+        await tx.insert(t.messages).values({ conversationId: "cv_hot", seq: 2, role: "bot", body: { replies: [] } });
+        expect((await rawMessagesOf(tx, ["cv_hot"])).map((r) => r.seq)).toEqual([1, 2]);
+        if (driver.name === "postgres") expect((await rawMessagesOf(shop.db, ["cv_hot"])).map((r) => r.seq)).toEqual([1]);
+        throw new Error("roll back");
+      })
+      .catch((err: Error) => expect(err.message).toBe("roll back"));
+    expect((await rawMessagesOf(shop.db, ["cv_hot"])).map((r) => r.seq)).toEqual([1]);
+  });
+
+  it("lists a customer's orders, and reads one, exactly as the query builder does", async () => {
     const customerId = "c-1001";
     const orders = await shop.db.select().from(t.orders).where(eq(t.orders.customerId, customerId)).orderBy(desc(t.orders.createdAt));
     const ids = orders.map((o) => o.id);
@@ -68,10 +93,13 @@ describe.each(testDrivers)("hot queries on $name", (driver) => {
     const refunds = await shop.db.select().from(t.refunds).where(inArray(t.refunds.orderId, ids)).orderBy(asc(t.refunds.createdAt));
     expect(orders.length).toBeGreaterThan(1);
     expect(items.length).toBeGreaterThanOrEqual(orders.length);
+    expect(refunds.length).toBeGreaterThan(0);
     const expected = orders.map((o) => ({ ...o, items: items.filter((i) => i.orderId === o.id), refunds: refunds.filter((r) => r.orderId === o.id) }));
     const ctx = { db: shop.db } as Parameters<typeof listCustomerOrderBriefs>[0];
     expect(await listCustomerOrderBriefs(ctx, customerId)).toEqual(expected);
     expect(await shop.db.transaction((tx) => listCustomerOrderBriefs({ ...ctx, db: tx }, customerId))).toEqual(expected);
     expect(await listCustomerOrderBriefs(ctx, "c-none")).toEqual([]);
+    for (const order of expected) expect(await findOrderBrief(ctx, order.id)).toEqual(order);
+    expect(await findOrderBrief(ctx, "0000000000000000")).toBeNull();
   });
 });
