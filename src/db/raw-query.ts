@@ -21,13 +21,45 @@ interface PgliteQueryable {
   query(text: string, params: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
 }
 
+/** Thrown by a `readOnly` handle on anything that may write. */
+export class WriteRefused extends Error {
+  constructor(what: string) {
+    super(`this database handle is read-only: ${what} refused`);
+  }
+}
+
+const READ_ONLY = Symbol("read-only handle");
+const WRITES = new Set(["insert", "update", "delete", "execute", "transaction", "refreshMaterializedView"]);
+
+/**
+ * The database as code may use it when it must not write (a conversation turn answered without a
+ * transaction): drizzle selects, prepared hot queries and raw statements marked `readOnly` pass;
+ * inserts, updates, deletes, raw `execute`, transactions and other raw statements throw WriteRefused
+ * before anything is sent.
+ */
+export function readOnly(db: Db): Db {
+  return new Proxy(db, {
+    get(target, property, receiver) {
+      if (property === READ_ONLY) return true;
+      if (typeof property === "string" && WRITES.has(property)) {
+        return () => {
+          throw new WriteRefused(property);
+        };
+      }
+      return Reflect.get(target, property, receiver) as unknown;
+    },
+  });
+}
+
 /**
  * A statement with `$1…$n` parameters; the returned function runs it on any handle (the database,
  * or a transaction: then on the transaction's connection). Pass jsonb values as JSON text with a
- * `::jsonb` cast, so both drivers send them alike. `name` must be unique per statement.
+ * `::jsonb` cast, so both drivers send them alike. `name` must be unique per statement. Only
+ * statements marked `readOnly` run on a `readOnly` handle.
  */
-export function rawQuery<R = Record<string, unknown>>(name: string, text: string) {
+export function rawQuery<R = Record<string, unknown>>(name: string, text: string, options: { readOnly?: boolean } = {}) {
   return async (handle: Handle, params: unknown[]): Promise<R[]> => {
+    if (!options.readOnly && (handle as unknown as Record<symbol, unknown>)[READ_ONLY]) throw new WriteRefused(`statement ${name}`);
     const session = sessionOf(handle);
     const client = session.client;
     const result =

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { Actor, ServiceContext } from "../context.js";
 import { queryRows, type Tx } from "../db/client.js";
-import { decodeRow, rawQuery } from "../db/raw-query.js";
+import { decodeRow, rawQuery, readOnly, WriteRefused } from "../db/raw-query.js";
 import * as t from "../db/schema.js";
 import type { ParseResult } from "../nlp/pipeline.js";
 import { authenticateCustomer } from "../shop/customers.js";
@@ -225,12 +225,24 @@ async function answerPending(ctx: ServiceContext, deps: ConversationDeps, conver
   for (;;) {
     let working: number | null = null;
     let more: boolean;
+    let parsed: Parsed | undefined;
+    const unlocked = await answerUnlocked(ctx, deps, conversationId).catch((err: unknown) => {
+      ctx.log.warn({ err, conversationId }, "answering without the lock failed; answering under it");
+      return null;
+    });
+    if (unlocked?.answered) {
+      answers.set(unlocked.answered.seq, unlocked.answered.result);
+      if (!unlocked.more) return answers;
+      continue;
+    }
+    if (unlocked?.parsed) parsed = unlocked.parsed;
     try {
       more = await ctx.db.transaction(async (tx) => {
         const { row, message, more } = await oldestPending(tx);
         if (!message) return false;
         working = message.seq;
-        answers.set(message.seq, (await answerOne(ctx, deps, tx, row, message)).result);
+        const nlu = parsed?.seq === message.seq ? parsed.nlu : undefined;
+        answers.set(message.seq, await answerOne(ctx, deps, tx, row, message, nlu));
         return more;
       });
     } catch (err) {
@@ -271,18 +283,33 @@ const lockWithPending = rawQuery<Record<string, unknown> & { pending: Record<str
    from locked`,
 );
 
-async function answerOne(
+/** The NLU result of a message, kept so that answering it again under the lock does not parse it twice. */
+interface Parsed {
+  seq: number;
+  nlu: ParseResult | null;
+}
+
+/** What the bot makes of one message: the outcome, and what is to be written for it. */
+interface ComputedTurn {
+  outcome: EngineOutcome;
+  nlu: ParseResult | null;
+  trace: TurnTrace;
+  unanswered: (typeof t.unansweredQuestions.$inferInsert)[];
+}
+
+/** Runs the engine and the hand-over logic on a message, reading and writing through `db`. */
+async function computeTurn(
   ctx: ServiceContext,
   deps: ConversationDeps,
-  tx: Tx,
+  db: Tx,
   row: ConversationRow,
   message: MessageRow,
-): Promise<{ result: TurnResult; next: ConversationRow }> {
+  nlu: ParseResult | null,
+  now: Date,
+): Promise<ComputedTurn> {
   const state = row.state as unknown as DialogueState;
-  const turnCtx: ServiceContext = { ...ctx, db: tx, actor: shopperActor(state) };
-  const now = ctx.clock.now();
+  const turnCtx: ServiceContext = { ...ctx, db, actor: shopperActor(state) };
   const body = message.body as { text?: string; payload?: string };
-  const nlu = body.text !== undefined ? deps.parse(body.text, now) : null;
   const tickets: TicketPort = {
     open: (input) => openTicket(turnCtx, deps.routing.tickets, { ...input, customerId: state.customerId, conversationId: row.id, createdBy: "bot" }),
     mine: async () =>
@@ -309,24 +336,146 @@ async function answerOne(
   };
   const answered = outcome.events.find((e) => e.type === "KnowledgeAnswered");
   if (answered) trace.knowledge = { entryId: answered.entryId, score: answered.score };
-  const next = await writeAnswer(tx, ctx, row, message.seq, outcome.replies, outcome.state, outcome.events, { nlu, trace });
-  for (const e of outcome.events) {
-    if (e.type !== "Unanswered") continue;
-    await tx.insert(t.unansweredQuestions).values({
-      conversationId: row.id,
-      messageSeq: message.seq,
-      text: body.text ?? body.payload ?? "",
-      normalized: nlu?.normalized ?? body.text ?? "",
-      reason: e.reason,
-      createdAt: now,
-      candidates: [...e.candidates.map((c) => ({ kind: "knowledge", ...c })), ...(nlu?.ranking.slice(0, 3).map((r) => ({ kind: "intent", id: r.name, score: r.confidence })) ?? [])],
-    });
-  }
+  const unanswered = outcome.events.flatMap((e) =>
+    e.type === "Unanswered"
+      ? [
+          {
+            conversationId: row.id,
+            messageSeq: message.seq,
+            text: body.text ?? body.payload ?? "",
+            normalized: nlu?.normalized ?? body.text ?? "",
+            reason: e.reason,
+            createdAt: now,
+            candidates: [...e.candidates.map((c) => ({ kind: "knowledge", ...c })), ...(nlu?.ranking.slice(0, 3).map((r) => ({ kind: "intent", id: r.name, score: r.confidence })) ?? [])],
+          },
+        ]
+      : [],
+  );
+  return { outcome, nlu, trace, unanswered };
+}
+
+function turnResult(turn: ComputedTurn, row: ConversationRow, lastSeq: number): TurnResult {
+  const { outcome, nlu, trace } = turn;
   return {
-    result: { messageId: next.lastSeq > row.lastSeq ? next.lastSeq : null, knowledge: trace.knowledge ? { entryId: trace.knowledge.entryId } : null, replies: outcome.replies, nlu, state: publicState(outcome.state) },
-    next,
+    messageId: lastSeq > row.lastSeq ? lastSeq : null,
+    knowledge: trace.knowledge ? { entryId: trace.knowledge.entryId } : null,
+    replies: outcome.replies,
+    nlu,
+    state: publicState(outcome.state),
   };
 }
+
+const parseMessage = (deps: ConversationDeps, message: MessageRow, now: Date) => {
+  const text = (message.body as { text?: string }).text;
+  return text !== undefined ? deps.parse(text, now) : null;
+};
+
+/** Answers a message under the conversation's row lock, in the transaction `tx`. */
+async function answerOne(ctx: ServiceContext, deps: ConversationDeps, tx: Tx, row: ConversationRow, message: MessageRow, nlu?: ParseResult | null): Promise<TurnResult> {
+  const now = ctx.clock.now();
+  const turn = await computeTurn(ctx, deps, tx, row, message, nlu === undefined ? parseMessage(deps, message, now) : nlu, now);
+  const next = await writeAnswer(tx, ctx, row, message.seq, turn.outcome.replies, turn.outcome.state, turn.outcome.events, { nlu: turn.nlu, trace: turn.trace });
+  if (turn.unanswered.length) await tx.insert(t.unansweredQuestions).values(turn.unanswered);
+  return turnResult(turn, row, next.lastSeq);
+}
+
+/**
+ * Most turns only read the shop and write their answer, so they are answered without a transaction:
+ * the conversation and its oldest unanswered message are read in one statement, the engine runs on a
+ * database handle that refuses writes, and the answer, the events, the new state and any unanswered
+ * question go in one statement that only applies if the conversation is still as it was read
+ * (nothing answered, stored or appended meanwhile, by this process or another). That saves the
+ * transaction's begin, lock and commit round trips.
+ *
+ * Returns null, or the message's NLU, when the turn must be answered under the lock instead: the
+ * engine wanted to write (an action, a hand-over, a ticket, a live event to an agent), the
+ * conversation changed before the answer was written, or nothing was pending (another request may
+ * be answering it right now: the lock waits for that).
+ */
+async function answerUnlocked(
+  ctx: ServiceContext,
+  deps: ConversationDeps,
+  conversationId: string,
+): Promise<{ answered: { seq: number; result: TurnResult }; more: boolean; parsed?: undefined } | { answered?: undefined; parsed?: Parsed } | null> {
+  const [read] = await readWithPending(ctx.db, [conversationId]);
+  if (!read) return null;
+  const row = decodeRow(t.conversations, read);
+  const pending = read.pending.map((m) => decodeRow(t.messages, m));
+  const message = pending[0];
+  if (!message || row.mode === "closed") return null;
+  const now = ctx.clock.now();
+  const nlu = parseMessage(deps, message, now);
+  const parsed = { seq: message.seq, nlu };
+  let turn: ComputedTurn;
+  try {
+    turn = await computeTurn(ctx, deps, readOnly(ctx.db) as Tx, row, message, nlu, now);
+  } catch (err) {
+    if (err instanceof WriteRefused) return { parsed };
+    throw err;
+  }
+  const { replies, state, events } = turn.outcome;
+  const lastSeq = row.lastSeq + 1;
+  const body = { replies, nlu: turn.nlu, trace: turn.trace };
+  const closedAt = state.mode === "closed" ? now : row.closedAt;
+  const written = await writeAnswerIfUnchanged(ctx.db, [
+    row.id,
+    lastSeq,
+    message.seq,
+    JSON.stringify(body),
+    now,
+    row.lastEventSeq,
+    JSON.stringify(events),
+    JSON.stringify(state),
+    state.mode,
+    row.lastEventSeq + events.length,
+    closedAt,
+    row.lastSeq,
+    row.handledSeq,
+    JSON.stringify(turn.unanswered.map(({ createdAt: _, ...u }) => u)),
+  ]);
+  if (written.length === 0) return { parsed };
+  return { answered: { seq: message.seq, result: turnResult(turn, row, lastSeq) }, more: pending.length > 1 };
+}
+
+/** The same read as `lockWithPending`, without the lock. */
+const readWithPending = rawQuery<Record<string, unknown> & { pending: Record<string, unknown>[] }>(
+  "kefu_read_conversation_pending",
+  `select c.*,
+     (select coalesce(json_agg(row_to_json(m) order by m.seq), '[]'::json)
+      from (select * from messages
+            where conversation_id = c.id and seq > c.handled_seq and role = 'user'
+            order by seq limit 2) m) as pending
+   from conversations c where c.id = $1`,
+  { readOnly: true },
+);
+
+/**
+ * The answer of an unlocked turn, written only if the conversation still has the seqs it was read
+ * with. The update takes the row lock and rechecks them against the latest version, so of two
+ * processes answering the same message, one writes and the other finds nothing changed.
+ */
+const writeAnswerIfUnchanged = rawQuery(
+  "kefu_write_answer_if_unchanged",
+  `with updated as (
+     update conversations
+     set state = $8::jsonb, mode = $9, last_seq = $2, handled_seq = $3,
+         last_event_seq = $10, updated_at = $5, closed_at = $11
+     where id = $1 and last_seq = $12 and handled_seq = $13 and last_event_seq = $6 and mode <> 'closed'
+     returning id
+   ), answer as (
+     insert into messages (conversation_id, seq, role, reply_to, body, created_at)
+     select $1, $2, 'bot', $3, $4::jsonb, $5 from updated
+   ), happened as (
+     insert into conversation_events (conversation_id, seq, type, data, created_at)
+     select $1, $6::int + e.ord::int, e.value->>'type', e.value, $5
+     from updated, jsonb_array_elements($7::jsonb) with ordinality as e(value, ord)
+   ), unanswered as (
+     insert into unanswered_questions (conversation_id, message_seq, text, normalized, reason, candidates, created_at)
+     select $1, u."messageSeq", u.text, u.normalized, u.reason, u.candidates, $5
+     from updated, jsonb_to_recordset($14::jsonb) as u("messageSeq" int, text text, normalized text, reason text, candidates jsonb)
+   )
+   select id from updated`,
+);
 
 const shopperActor = (state: DialogueState): Actor => ({ kind: "shopper", customerId: state.customerId });
 

@@ -126,8 +126,9 @@ const BRIEF_COLUMNS = `o.*,
 const orderBriefsOfCustomer = rawQuery<BriefRow>(
   "kefu_order_briefs_of_customer",
   `select ${BRIEF_COLUMNS} from orders o where o.customer_id = $1 order by o.created_at desc`,
+  { readOnly: true },
 );
-const orderBriefById = rawQuery<BriefRow>("kefu_order_brief_by_id", `select ${BRIEF_COLUMNS} from orders o where o.id = $1`);
+const orderBriefById = rawQuery<BriefRow>("kefu_order_brief_by_id", `select ${BRIEF_COLUMNS} from orders o where o.id = $1`, { readOnly: true });
 
 function decodeBrief({ items, refunds, ...order }: BriefRow): OrderBrief {
   return {

@@ -1,8 +1,8 @@
-import { asc, desc, eq, inArray } from "drizzle-orm";
+import { asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/client.js";
 import { hotQuery, placeholder } from "../../src/db/hot-query.js";
-import { decodeRow, rawQuery } from "../../src/db/raw-query.js";
+import { decodeRow, rawQuery, readOnly, WriteRefused } from "../../src/db/raw-query.js";
 import * as t from "../../src/db/schema.js";
 import { lockConversation } from "../../src/dialogue/store.js";
 import { findOrderBrief, listCustomerOrderBriefs } from "../../src/shop/orders.js";
@@ -83,6 +83,20 @@ describe.each(testDrivers)("hot queries on $name", (driver) => {
       })
       .catch((err: Error) => expect(err.message).toBe("roll back"));
     expect((await rawMessagesOf(shop.db, ["cv_hot"])).map((r) => r.seq)).toEqual([1]);
+  });
+
+  it("reads through a read-only handle and refuses anything that may write, before sending it", async () => {
+    const db = readOnly(shop.db);
+    expect((await db.select().from(t.messages).where(eq(t.messages.conversationId, "cv_hot"))).map((m) => m.seq)).toEqual([1]);
+    expect((await messagesOf(db, { id: "cv_hot" })).map((m) => m.seq)).toEqual([1]);
+    expect(await listCustomerOrderBriefs({ db } as Parameters<typeof listCustomerOrderBriefs>[0], "c-1001")).not.toEqual([]);
+    expect(() => db.insert(t.messages)).toThrow(WriteRefused);
+    expect(() => db.update(t.messages)).toThrow(WriteRefused);
+    expect(() => db.delete(t.messages)).toThrow(WriteRefused);
+    expect(() => db.execute(sql`select 1`)).toThrow(WriteRefused);
+    expect(() => db.transaction(async () => {})).toThrow(WriteRefused);
+    await expect(rawMessagesOf(db, ["cv_hot"])).rejects.toThrow(WriteRefused);
+    expect(await rawMessagesOf(shop.db, ["cv_hot"])).toHaveLength(1);
   });
 
   it("lists a customer's orders, and reads one, exactly as the query builder does", async () => {

@@ -56,12 +56,12 @@ describe.each(testDrivers)("knowledge in conversations on $name", (driver) => {
   it("records a question it could not answer, with its normalised text and the candidates it had", async () => {
     const id = await conversation();
     await say(id, { text: "量子力學是什麼" });
-    const rows = await queryRows<{ reason: string; text: string; normalized: string; candidates: { kind: string }[] }>(
+    const rows = await queryRows<{ reason: string; text: string; normalized: string; message_seq: number; candidates: { kind: string }[] }>(
       t.database.db,
-      sql`select reason, text, normalized, candidates from unanswered_questions where conversation_id = ${id}`,
+      sql`select reason, text, normalized, message_seq, candidates from unanswered_questions where conversation_id = ${id}`,
     );
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ reason: "no_match", text: "量子力學是什麼", normalized: "量子力学是什么" });
+    expect(rows[0]).toMatchObject({ reason: "no_match", text: "量子力學是什麼", normalized: "量子力学是什么", message_seq: 2 });
     expect(rows[0]!.candidates.some((c) => c.kind === "intent")).toBe(true);
   });
 
