@@ -1,13 +1,14 @@
 /**
  * Conversations as a service: start one, answer a message, read the transcript, close it.
- * Every accepted message is committed before the bot answers it; answers are produced under a
- * row lock on the conversation, in seq order, so concurrent messages (even to two server
+ * Every accepted message is committed before the bot answers it. Answers are written in seq order,
+ * either under a row lock on the conversation or, for turns that only read, by one statement that
+ * applies only if the conversation is unchanged, so concurrent messages (even to two server
  * processes) are answered strictly in order and a restart continues where the last one stopped.
  */
 import { randomBytes } from "node:crypto";
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { Actor, ServiceContext } from "../context.js";
-import { queryRows, type Tx } from "../db/client.js";
+import { queryRows, type Db, type Tx } from "../db/client.js";
 import { decodeRow, rawQuery, readOnly, WriteRefused } from "../db/raw-query.js";
 import * as t from "../db/schema.js";
 import type { ParseResult } from "../nlp/pipeline.js";
@@ -219,8 +220,7 @@ async function answerPending(ctx: ServiceContext, deps: ConversationDeps, conver
   const oldestPending = async (tx: Tx) => {
     const [locked] = await lockWithPending(tx, [conversationId]);
     if (!locked) throw new NotFoundError(`conversation ${conversationId} does not exist`);
-    const pending = locked.pending.map((m) => decodeRow(t.messages, m));
-    return { row: decodeRow(t.conversations, locked), message: pending[0], more: pending.length > 1 };
+    return decodePending(locked);
   };
   for (;;) {
     let working: number | null = null;
@@ -254,7 +254,7 @@ async function answerPending(ctx: ServiceContext, deps: ConversationDeps, conver
         if (!message || message.seq !== working) return !!message;
         const state = row.state as unknown as DialogueState;
         const replies = [text("抱歉，系统刚才开了个小差，没能处理您的消息。请再发一次，或者转人工客服。")];
-        const next = await writeAnswer(tx, ctx, row, message.seq, replies, state, [], null);
+        const next = await writeLockedAnswer(tx, row, message.seq, replies, state, [], null, ctx.clock.now());
         answers.set(message.seq, { messageId: next.lastSeq, replies, nlu: null, state: publicState(state) });
         return more;
       });
@@ -265,23 +265,30 @@ async function answerPending(ctx: ServiceContext, deps: ConversationDeps, conver
 
 type MessageRow = typeof t.messages.$inferSelect;
 
+type PendingRow = Record<string, unknown> & { pending: Record<string, unknown>[] };
+
 /**
- * Locks the conversation's row and reads, in the same statement, the first two user messages it
- * has not answered: the one to answer, and whether another waits. The row is the latest version
- * (the lock waits for a writer and then rereads it), so no message answered meanwhile comes back.
- * A message committed while the lock was awaited may be missing from the statement's snapshot; the
- * request that stored it answers it next, in its own statement.
+ * A conversation's row and, in the same statement, the first two user messages it has not
+ * answered: the one to answer, and whether another waits. With the lock, the row is the latest
+ * version (the lock waits for a writer and then rereads it), so no message answered meanwhile comes
+ * back. A message committed while the lock was awaited may be missing from the statement's snapshot;
+ * the request that stored it answers it next, in its own statement.
  */
-const lockWithPending = rawQuery<Record<string, unknown> & { pending: Record<string, unknown>[] }>(
-  "kefu_lock_conversation_pending",
-  `with locked as (select * from conversations where id = $1 for update)
-   select locked.*,
+const conversationWithPending = (lock: boolean) =>
+  `with c as (select * from conversations where id = $1${lock ? " for update" : ""})
+   select c.*,
      (select coalesce(json_agg(row_to_json(m) order by m.seq), '[]'::json)
       from (select * from messages
-            where conversation_id = locked.id and seq > locked.handled_seq and role = 'user'
+            where conversation_id = c.id and seq > c.handled_seq and role = 'user'
             order by seq limit 2) m) as pending
-   from locked`,
-);
+   from c`;
+const lockWithPending = rawQuery<PendingRow>("kefu_lock_conversation_pending", conversationWithPending(true));
+const readWithPending = rawQuery<PendingRow>("kefu_read_conversation_pending", conversationWithPending(false), { readOnly: true });
+
+function decodePending(read: PendingRow) {
+  const pending = read.pending.map((m) => decodeRow(t.messages, m));
+  return { row: decodeRow(t.conversations, read), message: pending[0], more: pending.length > 1 };
+}
 
 /** The NLU result of a message, kept so that answering it again under the lock does not parse it twice. */
 interface Parsed {
@@ -294,7 +301,7 @@ interface ComputedTurn {
   outcome: EngineOutcome;
   nlu: ParseResult | null;
   trace: TurnTrace;
-  unanswered: (typeof t.unansweredQuestions.$inferInsert)[];
+  unanswered: NewUnanswered[];
 }
 
 /** Runs the engine and the hand-over logic on a message, reading and writing through `db`. */
@@ -374,8 +381,7 @@ const parseMessage = (deps: ConversationDeps, message: MessageRow, now: Date) =>
 async function answerOne(ctx: ServiceContext, deps: ConversationDeps, tx: Tx, row: ConversationRow, message: MessageRow, nlu?: ParseResult | null): Promise<TurnResult> {
   const now = ctx.clock.now();
   const turn = await computeTurn(ctx, deps, tx, row, message, nlu === undefined ? parseMessage(deps, message, now) : nlu, now);
-  const next = await writeAnswer(tx, ctx, row, message.seq, turn.outcome.replies, turn.outcome.state, turn.outcome.events, { nlu: turn.nlu, trace: turn.trace });
-  if (turn.unanswered.length) await tx.insert(t.unansweredQuestions).values(turn.unanswered);
+  const next = await writeLockedAnswer(tx, row, message.seq, turn.outcome.replies, turn.outcome.state, turn.outcome.events, { nlu: turn.nlu, trace: turn.trace }, ctx.clock.now(), turn.unanswered);
   return turnResult(turn, row, next.lastSeq);
 }
 
@@ -399,9 +405,7 @@ async function answerUnlocked(
 ): Promise<{ answered: { seq: number; result: TurnResult }; more: boolean; parsed?: undefined } | { answered?: undefined; parsed?: Parsed } | null> {
   const [read] = await readWithPending(ctx.db, [conversationId]);
   if (!read) return null;
-  const row = decodeRow(t.conversations, read);
-  const pending = read.pending.map((m) => decodeRow(t.messages, m));
-  const message = pending[0];
+  const { row, message, more } = decodePending(read);
   if (!message || row.mode === "closed") return null;
   const now = ctx.clock.now();
   const nlu = parseMessage(deps, message, now);
@@ -414,68 +418,10 @@ async function answerUnlocked(
     throw err;
   }
   const { replies, state, events } = turn.outcome;
-  const lastSeq = row.lastSeq + 1;
-  const body = { replies, nlu: turn.nlu, trace: turn.trace };
-  const closedAt = state.mode === "closed" ? now : row.closedAt;
-  const written = await writeAnswerIfUnchanged(ctx.db, [
-    row.id,
-    lastSeq,
-    message.seq,
-    JSON.stringify(body),
-    now,
-    row.lastEventSeq,
-    JSON.stringify(events),
-    JSON.stringify(state),
-    state.mode,
-    row.lastEventSeq + events.length,
-    closedAt,
-    row.lastSeq,
-    row.handledSeq,
-    JSON.stringify(turn.unanswered.map(({ createdAt: _, ...u }) => u)),
-  ]);
-  if (written.length === 0) return { parsed };
-  return { answered: { seq: message.seq, result: turnResult(turn, row, lastSeq) }, more: pending.length > 1 };
+  const next = await writeAnswer(ctx.db, row, message.seq, replies, state, events, { nlu: turn.nlu, trace: turn.trace }, now, turn.unanswered);
+  if (!next) return { parsed };
+  return { answered: { seq: message.seq, result: turnResult(turn, row, next.lastSeq) }, more };
 }
-
-/** The same read as `lockWithPending`, without the lock. */
-const readWithPending = rawQuery<Record<string, unknown> & { pending: Record<string, unknown>[] }>(
-  "kefu_read_conversation_pending",
-  `select c.*,
-     (select coalesce(json_agg(row_to_json(m) order by m.seq), '[]'::json)
-      from (select * from messages
-            where conversation_id = c.id and seq > c.handled_seq and role = 'user'
-            order by seq limit 2) m) as pending
-   from conversations c where c.id = $1`,
-  { readOnly: true },
-);
-
-/**
- * The answer of an unlocked turn, written only if the conversation still has the seqs it was read
- * with. The update takes the row lock and rechecks them against the latest version, so of two
- * processes answering the same message, one writes and the other finds nothing changed.
- */
-const writeAnswerIfUnchanged = rawQuery(
-  "kefu_write_answer_if_unchanged",
-  `with updated as (
-     update conversations
-     set state = $8::jsonb, mode = $9, last_seq = $2, handled_seq = $3,
-         last_event_seq = $10, updated_at = $5, closed_at = $11
-     where id = $1 and last_seq = $12 and handled_seq = $13 and last_event_seq = $6 and mode <> 'closed'
-     returning id
-   ), answer as (
-     insert into messages (conversation_id, seq, role, reply_to, body, created_at)
-     select $1, $2, 'bot', $3, $4::jsonb, $5 from updated
-   ), happened as (
-     insert into conversation_events (conversation_id, seq, type, data, created_at)
-     select $1, $6::int + e.ord::int, e.value->>'type', e.value, $5
-     from updated, jsonb_array_elements($7::jsonb) with ordinality as e(value, ord)
-   ), unanswered as (
-     insert into unanswered_questions (conversation_id, message_seq, text, normalized, reason, candidates, created_at)
-     select $1, u."messageSeq", u.text, u.normalized, u.reason, u.candidates, $5
-     from updated, jsonb_to_recordset($14::jsonb) as u("messageSeq" int, text text, normalized text, reason text, candidates jsonb)
-   )
-   select id from updated`,
-);
 
 const shopperActor = (state: DialogueState): Actor => ({ kind: "shopper", customerId: state.customerId });
 
@@ -541,25 +487,48 @@ async function withHuman(
   return { ...outcome, replies, events, state };
 }
 
+type NewUnanswered = typeof t.unansweredQuestions.$inferInsert;
+
+/**
+ * Writes a bot turn in one statement: the bot's message, the events, the new state and the questions
+ * it could not answer. It applies only if the conversation still has `row`'s seqs, which is always so
+ * under the row lock; a turn answered without the lock learns this way that someone wrote the
+ * conversation meanwhile. Returns the row as written, or null when nothing was written.
+ */
 async function writeAnswer(
-  tx: Tx,
-  ctx: ServiceContext,
+  db: Db | Tx,
   row: ConversationRow,
   replyTo: number,
   replies: Reply[],
   state: DialogueState,
   events: DialogueEvent[],
   extra: { nlu: ParseResult | null; trace: TurnTrace } | null,
-): Promise<ConversationRow> {
-  // The row lock is held, so `row` is current: nobody else wrote this conversation meanwhile.
-  // One statement writes the bot's message, the events and the new state.
+  now: Date,
+  unanswered: NewUnanswered[] = [],
+): Promise<ConversationRow | null> {
   const reply = replies.length > 0 || extra;
   const lastSeq = reply ? row.lastSeq + 1 : row.lastSeq;
   const lastEventSeq = row.lastEventSeq + events.length;
-  const now = ctx.clock.now();
   const body = { replies, ...(extra ? { nlu: extra.nlu, trace: extra.trace } : {}) };
   const closedAt = state.mode === "closed" ? now : row.closedAt;
-  await writeAnswerRows(tx, [row.id, lastSeq, replyTo, JSON.stringify(body), now, reply ? 1 : 0, row.lastEventSeq, JSON.stringify(events), JSON.stringify(state), state.mode, lastEventSeq, closedAt]);
+  const written = await writeAnswerIfUnchanged(db, [
+    row.id,
+    lastSeq,
+    replyTo,
+    JSON.stringify(body),
+    now,
+    row.lastEventSeq,
+    JSON.stringify(events),
+    JSON.stringify(state),
+    state.mode,
+    lastEventSeq,
+    closedAt,
+    row.lastSeq,
+    row.handledSeq,
+    JSON.stringify(unanswered.map(({ createdAt: _, ...u }) => u)),
+    reply ? 1 : 0,
+  ]);
+  if (written.length === 0) return null;
   return {
     ...row,
     state: state as unknown as Record<string, unknown>,
@@ -572,22 +541,39 @@ async function writeAnswer(
   };
 }
 
-const writeAnswerRows = rawQuery(
+/**
+ * The update takes the row lock and checks the seqs against the latest version, so of two processes
+ * answering the same message without the lock, one writes and the other finds nothing to write.
+ */
+const writeAnswerIfUnchanged = rawQuery(
   "kefu_write_answer",
-  `with answer as (
+  `with updated as (
+     update conversations
+     set state = $8::jsonb, mode = $9, last_seq = $2, handled_seq = $3,
+         last_event_seq = $10, updated_at = $5, closed_at = $11
+     where id = $1 and last_seq = $12 and handled_seq = $13 and last_event_seq = $6
+     returning id
+   ), answer as (
      insert into messages (conversation_id, seq, role, reply_to, body, created_at)
-     select $1, $2, 'bot', $3, $4::jsonb, $5
-     where $6::int = 1
+     select $1, $2, 'bot', $3, $4::jsonb, $5 from updated where $15::int = 1
    ), happened as (
      insert into conversation_events (conversation_id, seq, type, data, created_at)
-     select $1, $7::int + e.ord::int, e.value->>'type', e.value, $5
-     from jsonb_array_elements($8::jsonb) with ordinality as e(value, ord)
+     select $1, $6::int + e.ord::int, e.value->>'type', e.value, $5
+     from updated, jsonb_array_elements($7::jsonb) with ordinality as e(value, ord)
+   ), unanswered as (
+     insert into unanswered_questions (conversation_id, message_seq, text, normalized, reason, candidates, created_at)
+     select $1, u."messageSeq", u.text, u.normalized, u.reason, u.candidates, $5
+     from updated, jsonb_to_recordset($14::jsonb) as u("messageSeq" int, text text, normalized text, reason text, candidates jsonb)
    )
-   update conversations
-   set state = $9::jsonb, mode = $10, last_seq = $2, handled_seq = $3,
-       last_event_seq = $11, updated_at = $5, closed_at = $12
-   where id = $1`,
+   select id from updated`,
 );
+
+/** Under the row lock the conversation cannot have changed; if it did, the turn rolls back. */
+async function writeLockedAnswer(...args: Parameters<typeof writeAnswer>): Promise<ConversationRow> {
+  const next = await writeAnswer(...args);
+  if (!next) throw new Error(`conversation ${args[1].id} changed under its row lock`);
+  return next;
+}
 
 async function readAnswer(ctx: ServiceContext, conversationId: string, seq: number): Promise<TurnResult> {
   const [answer] = await ctx.db
