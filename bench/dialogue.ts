@@ -138,4 +138,8 @@ else {
     );
   }
   console.log("target: p99 ≤ 15 ms on PostgreSQL");
+  for (const r of results.filter((x) => x.statementsPerTurn)) {
+    console.log(`\n${r.driver}: ${r.statementsPerTurn} statements per turn`);
+    for (const [statement, n] of Object.entries(r.statements)) console.log(`  ${n.toFixed(2).padStart(5)}  ${statement}`);
+  }
 }
