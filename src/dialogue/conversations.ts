@@ -137,8 +137,11 @@ export async function postMessage(ctx: ServiceContext, deps: ConversationDeps, c
   if (input.payload !== undefined && !parsePayload(input.payload)) {
     throw new ValidationError("payload must be one the bot sent, like /select{\"order\":\"2026111877967622\"}");
   }
-  const seq = await accept(ctx, conversationId, input);
-  const answered = await enqueue(conversationId, () => answerPending(ctx, deps, conversationId));
+  const { seq, read } = await accept(ctx, conversationId, input);
+  // The conversation as the accepting statement read it serves the first turn only if nothing of this
+  // process's runs before it; a turn of another process meanwhile is caught by the answer's seq check.
+  const first = queues.has(conversationId) ? null : read;
+  const answered = await enqueue(conversationId, () => answerPending(ctx, deps, conversationId, first));
   return answered.get(seq) ?? readAnswer(ctx, conversationId, seq);
 }
 
@@ -147,9 +150,11 @@ const lockConversation = async (tx: Tx, id: string) => (await lockRow(tx, id))!;
 /**
  * Commits the message under the next seq in one statement (the conversation row is locked by the
  * update, so concurrent messages get distinct, dense seqs); 404 for an unknown and 409 for a closed
- * conversation.
+ * conversation. The same statement reads the conversation and its pending messages, as
+ * `readWithPending` would after it, for the turn that follows; that read is null when it could be
+ * behind the row (see `acceptMessage`) or when the message had been stored before (a resent client id).
  */
-async function accept(ctx: ServiceContext, conversationId: string, input: MessageInput): Promise<number> {
+async function accept(ctx: ServiceContext, conversationId: string, input: MessageInput): Promise<{ seq: number; read: PendingRow | null }> {
   const body = input.payload !== undefined ? { payload: input.payload } : { text: input.text };
   const clientId = input.clientMessageId ?? null;
   const sent = async () => {
@@ -161,32 +166,50 @@ async function accept(ctx: ServiceContext, conversationId: string, input: Messag
     return row?.seq ?? null;
   };
   const already = await sent();
-  if (already !== null) return already;
+  if (already !== null) return { seq: already, read: null };
   const now = ctx.clock.now();
-  let accepted: { seq: number } | undefined;
+  let accepted: AcceptedRow | undefined;
   try {
     [accepted] = await acceptMessage(ctx.db, [conversationId, now, JSON.stringify(body), clientId]);
   } catch (err) {
     // The same client id sent twice at once: the other request stored it (this statement changed nothing).
     const raced = await sent();
-    if (raced !== null) return raced;
+    if (raced !== null) return { seq: raced, read: null };
     throw err;
   }
-  if (accepted) return accepted.seq;
+  if (accepted) return { seq: accepted.accepted_seq, read: accepted.consistent ? accepted : null };
   const [exists] = await ctx.db.select({ id: t.conversations.id }).from(t.conversations).where(eq(t.conversations.id, conversationId));
   throw exists ? new ConflictError(`conversation ${conversationId} is closed`) : new NotFoundError(`conversation ${conversationId} does not exist`);
 }
 
-const acceptMessage = rawQuery<{ seq: number }>(
+type AcceptedRow = PendingRow & { accepted_seq: number; consistent: boolean };
+
+/**
+ * Bumps the seq, stores the message, and returns the conversation as updated with its first two
+ * pending user messages: those the statement's snapshot holds, plus the one it stored. The update may
+ * have waited for a concurrent writer and then sees its version of the row, which the snapshot does
+ * not (its messages are missing from it). Every seq is a message's, so the snapshot is as new as the
+ * row exactly when its last message is the one before this: `consistent`.
+ */
+const acceptMessage = rawQuery<AcceptedRow>(
   "kefu_accept_message",
   `with bumped as (
      update conversations set last_seq = last_seq + 1, updated_at = $2
      where id = $1 and mode <> 'closed'
-     returning last_seq
+     returning *
+   ), added as (
+     insert into messages (conversation_id, seq, role, body, client_id, created_at)
+     select $1, last_seq, 'user', $3::jsonb, $4, $2 from bumped
+     returning *
    )
-   insert into messages (conversation_id, seq, role, body, client_id, created_at)
-   select $1, last_seq, 'user', $3::jsonb, $4, $2 from bumped
-   returning seq`,
+   select added.seq as accepted_seq,
+     (select coalesce(max(seq), 0) from messages where conversation_id = $1) = b.last_seq - 1 as consistent,
+     b.*,
+     (select coalesce(json_agg(row_to_json(m) order by m.seq), '[]'::json)
+      from (select * from (select * from messages where conversation_id = $1 and seq > b.handled_seq and role = 'user'
+                           union all select * from added) u
+            order by seq limit 2) m) as pending
+   from added cross join bumped b`,
 );
 
 /**
@@ -215,7 +238,7 @@ export async function answerStranded(ctx: ServiceContext, deps: ConversationDeps
  * the conversation's row lock. Returns the answers by the seq of the message they answer.
  * A message whose handling fails gets an apology instead, so nothing is left unanswered or retried forever.
  */
-async function answerPending(ctx: ServiceContext, deps: ConversationDeps, conversationId: string): Promise<Map<number, TurnResult>> {
+async function answerPending(ctx: ServiceContext, deps: ConversationDeps, conversationId: string, first: PendingRow | null = null): Promise<Map<number, TurnResult>> {
   const answers = new Map<number, TurnResult>();
   const oldestPending = async (tx: Tx) => {
     const [locked] = await lockWithPending(tx, [conversationId]);
@@ -226,7 +249,9 @@ async function answerPending(ctx: ServiceContext, deps: ConversationDeps, conver
     let working: number | null = null;
     let more: boolean;
     let parsed: Parsed | undefined;
-    const unlocked = await answerUnlocked(ctx, deps, conversationId).catch((err: unknown) => {
+    const given = first;
+    first = null;
+    const unlocked = await answerUnlocked(ctx, deps, conversationId, given).catch((err: unknown) => {
       ctx.log.warn({ err, conversationId }, "answering without the lock failed; answering under it");
       return null;
     });
@@ -402,8 +427,9 @@ async function answerUnlocked(
   ctx: ServiceContext,
   deps: ConversationDeps,
   conversationId: string,
+  given: PendingRow | null = null,
 ): Promise<{ answered: { seq: number; result: TurnResult }; more: boolean; parsed?: undefined } | { answered?: undefined; parsed?: Parsed } | null> {
-  const [read] = await readWithPending(ctx.db, [conversationId]);
+  const [read] = given ? [given] : await readWithPending(ctx.db, [conversationId]);
   if (!read) return null;
   const { row, message, more } = decodePending(read);
   if (!message || row.mode === "closed") return null;

@@ -99,6 +99,39 @@ describe.each(testDrivers)("turns without a transaction on $name", (driver) => {
     expect(answer.messageId).toBe(4);
   });
 
+  // Only PostgreSQL has concurrent writers: the message is stored by a statement that waited for the
+  // row lock of another process's message, so its snapshot lacks that message. The turn must not
+  // answer its own message from that read (that would skip the other one) but read again.
+  if (driver.name === "postgres") it("answers a message stored behind another process's message, and that one first", async () => {
+    const id = await start();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let stored!: () => void;
+    const storedByOther = new Promise<void>((resolve) => (stored = resolve));
+    const other = database.db.transaction(async (tx) => {
+      await tx.execute(sql`
+        with bumped as (update conversations set last_seq = last_seq + 1 where id = ${id} returning last_seq)
+        insert into messages (conversation_id, seq, role, body) select ${id}, last_seq, 'user', '{"text":"你好"}'::jsonb from bumped`);
+      stored();
+      await released;
+    });
+    await storedByOther;
+    const answering = say(id, "有什么优惠活动吗");
+    // Let the message's statement start and wait for the row lock, then commit the other message.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    release();
+    await other;
+    const answer = await answering;
+    expect(await messages(id)).toEqual([
+      { seq: 1, role: "bot", reply_to: null },
+      { seq: 2, role: "user", reply_to: null },
+      { seq: 3, role: "user", reply_to: null },
+      { seq: 4, role: "bot", reply_to: 2 },
+      { seq: 5, role: "bot", reply_to: 3 },
+    ]);
+    expect(answer.messageId).toBe(5);
+  });
+
   it("answers a turn that writes (a hand-over) under the lock", async () => {
     const id = await start();
     const answer = await say(id, "转人工");
