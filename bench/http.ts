@@ -1,14 +1,10 @@
 /**
- * npm run bench:http [-- --seconds 60] [--connections 50] [--processes 1] [--generator autocannon|wrk] [--rate R] [--pg-url URL] [--profile DIR] [--json]
+ * npm run bench:http [-- --seconds 60] [--connections 50] [--processes 1] [--rate R] [--pg-url URL] [--profile DIR] [--json]
  *
  * The service over HTTP as shops run it: `npm start` processes on a real PostgreSQL (a fresh schema
  * with the demo shop, dropped afterwards), behind a round-robin front when there are several, and
  * autocannon playing whole shopper conversations: start a conversation, then its 3–4 messages, over
  * the journeys in eval/lib/journeys.ts (scenarios, knowledge questions, cancels, a hand-over).
- * `--generator wrk` plays the same journeys with Debian's wrk (eval/lib/wrk.ts) instead, one connection
- * per wrk thread: autocannon's own CPU per turn is a fifth of what the machine spends, wrk's a small
- * fraction of that, which leaves the two cores to the server and PostgreSQL. wrk holds no fixed rate, so
- * the soak (`--rate`) runs on autocannon.
  * Reports turns/s (messages answered), requests/s, latency p50/p99 over all requests, errors, and
  * each server's peak RSS, and where the machine's CPU went per turn: the servers, this process (the load
  * generator, and the round-robin front when there is one) and PostgreSQL's processes. Rate limits are
@@ -30,7 +26,6 @@ import { signCustomerId } from "../src/identity/customer-token.js";
 import { seedDemoShop } from "../src/shop/demo/seed.js";
 import { JOURNEYS } from "../eval/lib/journeys.js";
 import { roundRobin, spawnServer, type ServerProcess } from "../eval/lib/server.js";
-import { runWrk, type WrkJourney } from "../eval/lib/wrk.js";
 import pg from "pg";
 
 const { values } = parseArgs({
@@ -41,7 +36,6 @@ const { values } = parseArgs({
     processes: { type: "string", default: "1" },
     "pg-url": { type: "string", default: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test" },
     profile: { type: "string" },
-    generator: { type: "string", default: "autocannon" },
     json: { type: "boolean", default: false },
   },
 });
@@ -50,14 +44,6 @@ const SECRET = "bench-http-identity-secret";
 const url = values["pg-url"];
 const schema = `kefu_bench_http_${process.pid}`;
 const processes = Number(values.processes);
-if (values.generator !== "autocannon" && values.generator !== "wrk") {
-  console.error(`--generator is autocannon or wrk, not ${values.generator}`);
-  process.exit(2);
-}
-if (values.generator === "wrk" && values.rate) {
-  console.error("wrk holds no fixed rate: run the soak (--rate) with --generator autocannon");
-  process.exit(2);
-}
 
 /** Resident memory of a process now (VmRSS) or at its peak (VmHWM), in MB. */
 async function rssMb(pid: number, field: "VmRSS" | "VmHWM"): Promise<number> {
@@ -77,13 +63,6 @@ function statCpuSeconds(stat: string): number {
 }
 
 const cpuSeconds = async (pid: number) => statCpuSeconds(await procStat(pid));
-
-/** CPU seconds of this process's children that have exited and been waited for (cutime + cstime): wrk's, once it is done. */
-async function exitedChildrenCpuSeconds(): Promise<number> {
-  const stat = await procStat("self");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[13]) + Number(fields[14])) / 100;
-}
 
 /** CPU seconds of every PostgreSQL server process on this machine (the postmaster and its backends). */
 async function postgresCpuSeconds(): Promise<number> {
@@ -119,9 +98,8 @@ try {
   front = processes > 1 ? await roundRobin(servers.map((s) => s.url)) : null;
   const base = front ? `http://127.0.0.1:${(front.address() as AddressInfo).port}` : servers[0]!.url;
 
-  // Counted by autocannon's response hooks.
-  let answered = 0;
-  let handedOver = 0;
+  let turns = 0;
+  let handoffs = 0;
   const steps = Math.max(...JOURNEYS.map(([, m]) => m.length));
   type Context = { journey: number; id?: string; started?: boolean };
   let journeyCounter = 0;
@@ -153,87 +131,38 @@ try {
       },
       onResponse: (status, body) => {
         if (status !== 200) return;
-        answered++;
-        if (body.includes('"handoff"')) handedOver++;
+        turns++;
+        if (body.includes('"handoff"')) handoffs++;
       },
     })),
   ];
 
-  // The same journeys for wrk: the start bodies signed here, the messages as JSON bodies.
-  const wrkJourneys: WrkJourney[] = JOURNEYS.map(([customer, messages]) => ({
-    start: JSON.stringify(customer ? { customerId: customer, customerToken: signCustomerId(SECRET, customer) } : {}),
-    messages: messages.map((text) => JSON.stringify(text.startsWith("/") ? { payload: text } : { text })),
-  }));
-  const filler = JSON.stringify({ text: "好的，谢谢" });
-  /** One load run: what was sent and answered, however it was generated. */
-  interface LoadResult {
-    requests: number;
-    requestsPerSecond: number;
-    turns: number;
-    handoffs: number;
-    p50: number;
-    p99: number;
-    max: number;
-    errors: number;
-    non2xx: number;
-  }
-  const load = async (connections: number, seconds: number, rate?: number): Promise<LoadResult> => {
-    if (values.generator === "wrk") {
-      const r = await runWrk({ url: base, connections, seconds, journeys: wrkJourneys, steps, filler });
-      return {
-        requests: r.requests,
-        requestsPerSecond: Math.round(r.requests / r.seconds),
-        turns: r.turns,
-        handoffs: r.handoffs,
-        p50: r.latencyP50Ms,
-        p99: r.latencyP99Ms,
-        max: r.latencyMaxMs,
-        errors: r.errors + r.non2xx,
-        non2xx: r.non2xx,
-      };
-    }
-    answered = 0;
-    handedOver = 0;
-    const result = await autocannon({ url: base, connections, duration: seconds, requests, ...(rate ? { overallRate: rate } : {}) });
-    return {
-      requests: result.requests.total,
-      requestsPerSecond: Math.round(result.requests.average),
-      turns: answered,
-      handoffs: handedOver,
-      p50: result.latency.p50,
-      p99: result.latency.p99,
-      max: result.latency.max,
-      errors: result.errors + result.timeouts + result.non2xx,
-      non2xx: result.non2xx,
-    };
-  };
-
   // Warm-up: the first requests load lazy code paths and fill caches.
-  await load(4, 5);
+  await autocannon({ url: base, connections: 4, duration: 5, requests });
+  turns = 0;
+  handoffs = 0;
   const samples: { at: number; rss: number[] }[] = [];
   const startedAt = Date.now();
-  const cpuAtStart = {
-    servers: await Promise.all(servers.map((x) => cpuSeconds(x.child.pid!))),
-    self: process.cpuUsage(),
-    children: await exitedChildrenCpuSeconds(),
-    postgres: await postgresCpuSeconds(),
-  };
+  const cpuAtStart = { servers: await Promise.all(servers.map((x) => cpuSeconds(x.child.pid!))), self: process.cpuUsage(), postgres: await postgresCpuSeconds() };
   const sampler = setInterval(() => {
     void Promise.all(servers.map((s) => rssMb(s.child.pid!, "VmRSS"))).then((rss) => samples.push({ at: (Date.now() - startedAt) / 1000, rss }));
   }, 10_000);
-  const result = await load(Number(values.connections), Number(values.seconds), values.rate ? Number(values.rate) : undefined);
+  const result = await autocannon({
+    url: base,
+    connections: Number(values.connections),
+    duration: Number(values.seconds),
+    requests,
+    ...(values.rate ? { overallRate: Number(values.rate) } : {}),
+  });
   clearInterval(sampler);
   const seconds = Number(values.seconds);
   const selfCpu = process.cpuUsage(cpuAtStart.self);
-  // wrk's CPU, once it has exited (zero with autocannon, which runs in this process).
-  const wrkCpu = (await exitedChildrenCpuSeconds()) - cpuAtStart.children;
   const serverCpu = (await Promise.all(servers.map((x) => cpuSeconds(x.child.pid!)))).reduce((sum, c, i) => sum + c - cpuAtStart.servers[i]!, 0);
   const postgresCpu = (await postgresCpuSeconds()) - cpuAtStart.postgres;
-  const { turns, handoffs } = result;
   const perTurnMs = (cpu: number) => (turns ? Math.round((cpu / turns) * 1000 * 100) / 100 : null);
   const cpuMsPerTurn = {
     servers: perTurnMs(serverCpu),
-    loadGenerator: perTurnMs((selfCpu.user + selfCpu.system) / 1e6 + wrkCpu),
+    loadGenerator: perTurnMs((selfCpu.user + selfCpu.system) / 1e6),
     postgres: perTurnMs(postgresCpu),
   };
   // Growth is measured from the end of the first minute (warm-up), so only runs longer than that report it.
@@ -245,15 +174,14 @@ try {
     processes,
     connections: Number(values.connections),
     seconds,
-    generator: values.generator,
-    requests: result.requests,
-    requestsPerSecond: result.requestsPerSecond,
+    requests: result.requests.total,
+    requestsPerSecond: Math.round(result.requests.average),
     turnsPerSecond: Math.round(turns / seconds),
     handoffs,
-    latencyP50Ms: result.p50,
-    latencyP99Ms: result.p99,
-    latencyMaxMs: result.max,
-    errors: result.errors,
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+    latencyMaxMs: result.latency.max,
+    errors: result.errors + result.timeouts + result.non2xx,
     non2xx: result.non2xx,
     peakRssMb: rss,
     rate: values.rate ? Number(values.rate) : null,
@@ -264,7 +192,7 @@ try {
   };
   if (values.json) console.log(JSON.stringify(summary));
   else {
-    console.log(`${processes} process(es) on PostgreSQL, ${summary.connections} connections from ${values.generator}, ${seconds} s (journeys: ${JOURNEYS.length}, ${steps} turns each after the start)`);
+    console.log(`${processes} process(es) on PostgreSQL, ${summary.connections} connections, ${seconds} s (journeys: ${JOURNEYS.length}, ${steps} turns each after the start)`);
     console.log("| processes | turns/s | requests/s | p50 ms | p99 ms | max ms | errors | peak RSS MB |");
     console.log(`| ${processes} | ${summary.turnsPerSecond} | ${summary.requestsPerSecond} | ${summary.latencyP50Ms} | ${summary.latencyP99Ms} | ${summary.latencyMaxMs} | ${summary.errors} | ${rss.join(", ")} |`);
     console.log(
