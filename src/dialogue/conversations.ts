@@ -205,10 +205,7 @@ const acceptMessage = rawQuery<AcceptedRow>(
    select added.seq as accepted_seq,
      (select coalesce(max(seq), 0) from messages where conversation_id = $1) = b.last_seq - 1 as consistent,
      b.*,
-     (select coalesce(json_agg(row_to_json(m) order by m.seq), '[]'::json)
-      from (select * from (select * from messages where conversation_id = $1 and seq > b.handled_seq and role = 'user'
-                           union all select * from added) u
-            order by seq limit 2) m) as pending
+     ${pendingOf("b", "union all select * from added")} as pending
    from added cross join bumped b`,
 );
 
@@ -301,12 +298,20 @@ type PendingRow = Record<string, unknown> & { pending: Record<string, unknown>[]
  */
 const conversationWithPending = (lock: boolean) =>
   `with c as (select * from conversations where id = $1${lock ? " for update" : ""})
-   select c.*,
-     (select coalesce(json_agg(row_to_json(m) order by m.seq), '[]'::json)
-      from (select * from messages
-            where conversation_id = c.id and seq > c.handled_seq and role = 'user'
-            order by seq limit 2) m) as pending
+   select c.*, ${pendingOf("c")} as pending
    from c`;
+
+/**
+ * The first two user messages the conversation `alias` has not answered, as a JSON array, with the
+ * rows of `more` (a union over messages rows) counted among them.
+ */
+function pendingOf(alias: string, more = ""): string {
+  return `(select coalesce(json_agg(row_to_json(m) order by m.seq), '[]'::json)
+      from (select * from (select * from messages
+                           where conversation_id = ${alias}.id and seq > ${alias}.handled_seq and role = 'user'
+                           ${more}) u
+            order by seq limit 2) m)`;
+}
 const lockWithPending = rawQuery<PendingRow>("kefu_lock_conversation_pending", conversationWithPending(true));
 const readWithPending = rawQuery<PendingRow>("kefu_read_conversation_pending", conversationWithPending(false), { readOnly: true });
 
